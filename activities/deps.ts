@@ -1,0 +1,9 @@
+import type { Db } from 'mongodb';
+import type pg from 'pg';
+
+/** What activities need from the outside world, injected so tests can pass their own. */
+export interface ActivityDeps {
+  sourcePg: pg.Pool;
+  targetPg: pg.Pool;
+  mongo: Db;
+}

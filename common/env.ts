@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { config as loadDotenv } from 'dotenv';
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+const port = z.coerce.number().int().min(1).max(65535);
+const nonEmpty = z.string().trim().min(1);
+
+const urlWithProtocol = (protocols: string[]) =>
+  nonEmpty.refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const stackSchema = z.object({
+  /** `local`: unset connection settings point at the local stack; `external`: they must all be given. */
+  STACK_MODE: z.enum(['local', 'external']).default('local'),
+  STACK_HOST: nonEmpty.default('127.0.0.1'),
+  STACK_DATA_DIR: nonEmpty.default(path.join(REPO_ROOT, '.data')),
+  STACK_TOOLS_DIR: nonEmpty.default(path.join(REPO_ROOT, '.tools')),
+  STACK_PG_PORT: port.default(54329),
+  STACK_TEMPORAL_PORT: port.default(7233),
+  STACK_TEMPORAL_UI_PORT: port.default(8233),
+  STACK_FERRETDB_PORT: port.default(27017),
+});
+
+function connectionSchema(stack: z.infer<typeof stackSchema>) {
+  const pgBase = `postgres://postgres:postgres@${stack.STACK_HOST}:${stack.STACK_PG_PORT}`;
+  const local = stack.STACK_MODE === 'local';
+  const orLocal = (schema: z.ZodString, localDefault: string) =>
+    local ? schema.default(localDefault) : schema;
+  const postgresUrl = urlWithProtocol(['postgres:', 'postgresql:']);
+  return z.object({
+    SOURCE_DATABASE_URL: orLocal(postgresUrl, `${pgBase}/dvdrental_source`),
+    TARGET_DATABASE_URL: orLocal(postgresUrl, `${pgBase}/dvdrental_target`),
+    MONGODB_URI: orLocal(
+      urlWithProtocol(['mongodb:', 'mongodb+srv:']),
+      `mongodb://${stack.STACK_HOST}:${stack.STACK_FERRETDB_PORT}/`,
+    ),
+    MONGODB_DATABASE: nonEmpty.regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('dvd_rental'),
+    TEMPORAL_ADDRESS: orLocal(
+      nonEmpty.regex(/^[^\s/:]+:\d{1,5}$/, 'must be host:port'),
+      `${stack.STACK_HOST}:${stack.STACK_TEMPORAL_PORT}`,
+    ),
+    TEMPORAL_NAMESPACE: nonEmpty.default('default'),
+    TEMPORAL_UI_URL: urlWithProtocol(['http:', 'https:']).default(
+      `http://${stack.STACK_HOST}:${stack.STACK_TEMPORAL_UI_PORT}`,
+    ),
+    DVDRENTAL_ARCHIVE: nonEmpty.optional(),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  });
+}
+
+export type StackEnv = z.infer<typeof stackSchema>;
+export type Env = StackEnv & z.infer<ReturnType<typeof connectionSchema>>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Never echoes values: they may hold passwords. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`).join('\n');
+}
+
+function parseWith<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z.infer<T> {
+  const blankAsMissing = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(blankAsMissing);
+  if (!result.success) {
+    throw new ConfigError(`Invalid environment configuration:\n${describeIssues(result.error)}`);
+  }
+  return result.data;
+}
+
+/** Pure: parses the given variables (tests pass their own). */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const stack = parseWith(stackSchema, source);
+  return { ...stack, ...parseWith(connectionSchema(stack), source) };
+}
+
+let cached: Env | undefined;
+
+/** The process environment (plus `.env` at the repository root), parsed once. */
+export function loadEnv(): Env {
+  if (!cached) {
+    loadDotenv({ path: path.join(REPO_ROOT, '.env'), quiet: true });
+    cached = parseEnv(process.env);
+  }
+  return cached;
+}
+
+/** A URL safe to print or to store in workflow histories: no user, no password. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}

@@ -1,0 +1,7 @@
+// Names shared by workflows, activities, the worker and clients.
+// Workflow code imports this module, so it must not import anything from Node.
+
+export const TASK_QUEUE = 'dvd-rental-pipelines';
+
+/** Workflow id of the foundation's round-trip check; pipelines add their own ids. */
+export const PING_WORKFLOW_ID_PREFIX = 'ping';

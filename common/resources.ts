@@ -1,0 +1,26 @@
+import { MongoClient, type Db } from 'mongodb';
+import pg from 'pg';
+import type { Env } from './env';
+
+/** The connections that activities receive; one set per worker process. */
+export interface Resources {
+  sourcePg: pg.Pool;
+  targetPg: pg.Pool;
+  mongo: Db;
+  close(): Promise<void>;
+}
+
+export async function openResources(env: Env): Promise<Resources> {
+  const sourcePg = new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL, max: 10, application_name: 'dvd-rental-worker' });
+  const targetPg = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 10, application_name: 'dvd-rental-worker' });
+  const mongoClient = new MongoClient(env.MONGODB_URI, { serverSelectionTimeoutMS: 5000 });
+  await mongoClient.connect();
+  return {
+    sourcePg,
+    targetPg,
+    mongo: mongoClient.db(env.MONGODB_DATABASE),
+    async close() {
+      await Promise.allSettled([sourcePg.end(), targetPg.end(), mongoClient.close()]);
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Workflow code runs in Temporal's deterministic sandbox: it may import only the workflow SDK,
+// type-only activity imports and pure modules of ours (common/, no Node imports there).
+const workflowSandbox = {
+  files: ['workflows/**/*.ts', 'common/names.ts', 'common/retry.ts', 'common/inputs.ts'],
+  rules: {
+    '@typescript-eslint/consistent-type-imports': 'error',
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https'], message: 'Node modules are not allowed in workflow code.' },
+          { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'pg', 'mongodb', 'pino'], message: 'Only @temporalio/workflow and pure helpers are allowed in workflow code.' },
+          { group: ['**/activities', '**/activities/*'], allowTypeImports: true, message: 'Import activities as types only (proxyActivities).' },
+          { group: ['**/common/env', '**/common/resources', '**/common/logger', '**/stack/*', '**/dataset/*'], message: 'Workflow code must stay deterministic: no I/O modules.' },
+        ],
+      },
+    ],
+  },
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'coverage/', '**/*.js', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  workflowSandbox,
+);

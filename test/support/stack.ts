@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { loadEnv, type Env } from '../../common/env';
+import { openResources, type Resources } from '../../common/resources';
+import { ensureDatabases, adminUrl } from '../../stack/postgres';
+import { createWorker } from '../../worker';
+
+export const testEnv = (): Env => loadEnv();
+
+/** A fresh, empty database on the test stack, for tests that must not share data. */
+export async function freshDatabase(name: string, env: Env = testEnv()): Promise<pg.Pool> {
+  const admin = new pg.Client({ connectionString: adminUrl(env) });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+  } finally {
+    await admin.end();
+  }
+  await ensureDatabases(env, [name]);
+  return new pg.Pool({ connectionString: adminUrl(env, name), max: 4 });
+}
+
+export interface WorkerHarness {
+  client: Client;
+  resources: Resources;
+  taskQueue: string;
+  worker: Worker;
+}
+
+/** Runs `fn` while a real worker (real activities, real connections) polls a task queue of its own. */
+export async function withWorker<T>(fn: (harness: WorkerHarness) => Promise<T>, env: Env = testEnv()): Promise<T> {
+  const taskQueue = `test-${randomUUID()}`;
+  const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const resources = await openResources(env);
+  try {
+    const worker = await createWorker({ env, resources, connection: nativeConnection, taskQueue });
+    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    return await worker.runUntil(fn({ client, resources, taskQueue, worker }));
+  } finally {
+    await resources.close();
+    await connection.close();
+    await nativeConnection.close();
+  }
+}

@@ -1,0 +1,18 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { CONNECTION_RETRY } from '../common/retry';
+
+const { checkConnections } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: CONNECTION_RETRY,
+});
+
+export interface HealthCheckInput {
+  requestedBy: string;
+}
+
+/** A round trip through Temporal and the worker to every data store. */
+export async function healthCheckWorkflow(input: HealthCheckInput) {
+  const connections = await checkConnections();
+  return { requestedBy: input.requestedBy, connections };
+}
