@@ -1,9 +1,10 @@
-import { NativeConnection, Runtime, Worker, makeTelemetryFilterString, DefaultLogger } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { loadEnv, type Env } from './common/env';
 import { createLogger } from './common/logger';
 import { TASK_QUEUE } from './common/names';
 import { openResources, type Resources } from './common/resources';
+import { installRuntime } from './common/runtime';
 
 export interface WorkerOptions {
   env: Env;
@@ -26,12 +27,7 @@ export function createWorker({ env, resources, connection, taskQueue = TASK_QUEU
 async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL, { component: 'worker' });
-  Runtime.install({
-    logger: new DefaultLogger(env.LOG_LEVEL === 'silent' ? 'ERROR' : 'INFO', (entry) =>
-      logger.info({ ...entry.meta, sdkLevel: entry.level }, entry.message),
-    ),
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
-  });
+  installRuntime(logger, 'INFO');
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const resources = await openResources(env);
   try {

@@ -34,14 +34,22 @@ function runAs(): RunAs | undefined {
   return { uid: Number(id('-u').stdout.trim()), gid: Number(id('-g').stdout.trim()) };
 }
 
-function assertReachable(user: RunAs | undefined, file: string): void {
-  if (!user) return;
-  const probe = spawnSync('test', ['-r', file], { uid: user.uid, gid: user.gid });
-  if (probe.status !== 0) {
-    throw new StackError(
-      `PostgreSQL runs as user '${STACK_PG_USER}', which cannot read ${file}. ` +
-        `Let it traverse the folders above (e.g. chmod o+x on each), or move the project or STACK_DATA_DIR.`,
-    );
+function canRead(user: RunAs, file: string): boolean {
+  return spawnSync('test', ['-r', file], { uid: user.uid, gid: user.gid }).status === 0;
+}
+
+/**
+ * The postgres user must reach the binaries in node_modules and the data folder. A checkout under
+ * /root is closed to it, so we grant traverse-only permission (o+x, no listing) on the folders above.
+ */
+function ensureReachable(user: RunAs | undefined, file: string): void {
+  if (!user || canRead(user, file)) return;
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode;
+    if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
+  }
+  if (!canRead(user, file)) {
+    throw new StackError(`PostgreSQL runs as user '${STACK_PG_USER}', which cannot read ${file}; move the project or STACK_DATA_DIR.`);
   }
 }
 
@@ -102,10 +110,10 @@ export function postgresService(env: StackEnv): Service {
     healthy: () => withAdminClient(env, async (client) => (await client.query('select 1')).rowCount === 1),
     async start() {
       const user = runAs();
-      assertReachable(user, tool('postgres'));
+      ensureReachable(user, tool('postgres'));
       fs.mkdirSync(path.dirname(logFile), { recursive: true });
       if (user) fs.chownSync(path.dirname(logFile), user.uid, user.gid);
-      assertReachable(user, path.dirname(logFile));
+      ensureReachable(user, path.dirname(logFile));
       initCluster(user);
       const options = `-p ${env.STACK_PG_PORT} -h ${env.STACK_HOST} -k "" -c max_connections=200 -c shared_buffers=256MB`;
       run(['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', options], user);
