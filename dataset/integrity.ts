@@ -19,9 +19,9 @@ async function foreignKeys(db: pg.Pool | pg.Client, schema: string): Promise<For
   const { rows } = await db.query<ForeignKey>(
     `select c.conname as constraint, t.relname as table, rn.nspname as "refSchema", r.relname as "refTable",
             array(select attname from unnest(c.conkey) with ordinality k(n, i)
-                  join pg_attribute on attrelid = c.conrelid and attnum = k.n order by k.i) as columns,
+                  join pg_attribute on attrelid = c.conrelid and attnum = k.n order by k.i)::text[] as columns,
             array(select attname from unnest(c.confkey) with ordinality k(n, i)
-                  join pg_attribute on attrelid = c.confrelid and attnum = k.n order by k.i) as "refColumns"
+                  join pg_attribute on attrelid = c.confrelid and attnum = k.n order by k.i)::text[] as "refColumns"
        from pg_constraint c
        join pg_class t on t.oid = c.conrelid
        join pg_namespace n on n.oid = t.relnamespace
