@@ -1,0 +1,150 @@
+// Post-data: indexes, foreign keys between config tables and sequence positions, once the rows are in.
+import pg from 'pg';
+import type { TableSpec } from '../../migration/types';
+import { qualified } from './catalog';
+import { withQualifiedNames } from './introspect';
+import { readForeignKeys, readIndexes, type SourceForeignKey, type SourceIndex } from './introspect-objects';
+import { lockTargetSchema, relationMap, targetOf, type SchemaInput } from './schema-config';
+import { displayName, nameKey, quotedName, rewriteNames, type NameMap } from './sql-names';
+
+/** One line per object: `dvd_rental.idx_title: created`, `...: present`, `...: skipped (...)`, `dvd_rental.actor_actor_id_seq = 200`. */
+export interface FinishResult {
+  indexes: string[];
+  foreignKeys: string[];
+  sequences: string[];
+}
+
+interface PostData {
+  spec: TableSpec;
+  indexes: SourceIndex[];
+  foreignKeys: SourceForeignKey[];
+}
+
+async function readPostData(db: pg.PoolClient, tables: TableSpec[]): Promise<PostData[]> {
+  const result: PostData[] = [];
+  for (const spec of tables) {
+    const table = qualified(spec.schema_in, spec.name);
+    result.push({ spec, indexes: await readIndexes(db, table), foreignKeys: await readForeignKeys(db, table) });
+  }
+  return result;
+}
+
+async function indexExists(db: pg.PoolClient, schema: string, name: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2`,
+    [schema, name],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+async function createIndexes(db: pg.PoolClient, tables: PostData[], relations: NameMap): Promise<string[]> {
+  const lines: string[] = [];
+  for (const { spec, indexes } of tables) {
+    for (const index of indexes) {
+      const label = displayName({ schema: spec.schema_out, name: index.name });
+      if (await indexExists(db, spec.schema_out, index.name)) {
+        lines.push(`${label}: present`);
+      } else {
+        await db.query(rewriteNames(index.definition, relations));
+        lines.push(`${label}: created`);
+      }
+    }
+  }
+  return lines;
+}
+
+async function constraintExists(db: pg.PoolClient, table: string, name: string): Promise<boolean> {
+  const { rowCount } = await db.query(`select 1 from pg_constraint where conrelid = $1::regclass and conname = $2`, [table, name]);
+  return (rowCount ?? 0) > 0;
+}
+
+async function createForeignKey(db: pg.PoolClient, spec: TableSpec, key: SourceForeignKey, relations: NameMap): Promise<string> {
+  const target = targetOf(spec);
+  const label = `${displayName(target)}.${key.name}`;
+  if (!relations.has(nameKey(key.references.schema, key.references.name))) {
+    return `${label}: skipped (references ${displayName(key.references)}, which is not in the config)`;
+  }
+  if (await constraintExists(db, quotedName(target), key.name)) return `${label}: present`;
+  const definition = rewriteNames(key.definition, relations);
+  await db.query(`alter table ${quotedName(target)} add constraint ${pg.escapeIdentifier(key.name)} ${definition}`);
+  return `${label}: created`;
+}
+
+async function createForeignKeys(db: pg.PoolClient, tables: PostData[], relations: NameMap): Promise<string[]> {
+  const lines: string[] = [];
+  for (const { spec, foreignKeys } of tables) {
+    for (const key of foreignKeys) lines.push(await createForeignKey(db, spec, key, relations));
+  }
+  return lines;
+}
+
+interface FedColumn {
+  oid: number;
+  sequence: string;
+  start: string;
+  min: string;
+  /** Quoted target table. */
+  table: string;
+  column: string;
+}
+
+/** Columns a sequence feeds: through nextval() defaults or as the column's identity. */
+async function fedColumns(db: pg.PoolClient, table: string): Promise<FedColumn[]> {
+  const { rows } = await db.query<Omit<FedColumn, 'table'>>(
+    `select s.oid::int as oid, s.oid::regclass::text as sequence, q.seqstart::text as start, q.seqmin::text as min, a.attname as column
+       from (select d.refobjid as seq, ad.adnum as attnum
+               from pg_attrdef ad join pg_depend d on d.classid = 'pg_attrdef'::regclass and d.objid = ad.oid
+                                                  and d.refclassid = 'pg_class'::regclass
+              where ad.adrelid = $1::regclass
+             union
+             select d.objid, d.refobjsubid
+               from pg_depend d
+              where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass
+                and d.refobjid = $1::regclass and d.deptype = 'i' and d.refobjsubid > 0) f
+       join pg_class s on s.oid = f.seq and s.relkind = 'S'
+       join pg_sequence q on q.seqrelid = s.oid
+       join pg_attribute a on a.attrelid = $1::regclass and a.attnum = f.attnum`,
+    [table],
+  );
+  return rows.map((row) => ({ ...row, table }));
+}
+
+/** setval to the largest value any fed column holds; empty tables put the sequence back to its start. */
+async function advanceSequence(db: pg.PoolClient, columns: FedColumn[]): Promise<string> {
+  const first = columns[0]!;
+  const maxima = columns.map((fed) => `(select max(${pg.escapeIdentifier(fed.column)})::bigint from ${fed.table})`);
+  const { rows } = await db.query<{ value: string; empty: boolean }>(
+    `select setval($1::oid::regclass, case when top is null then $3::bigint else greatest(top, $2::bigint) end, top is not null)::text as value,
+            top is null as empty
+       from (select greatest(${maxima.join(', ')}) as top) maxima`,
+    [first.oid, first.min, first.start],
+  );
+  const row = rows[0]!;
+  return `${first.sequence} = ${row.value}${row.empty ? ' (empty, not called yet)' : ''}`;
+}
+
+async function advanceSequences(db: pg.PoolClient, tables: TableSpec[]): Promise<string[]> {
+  const bySequence = new Map<number, FedColumn[]>();
+  for (const spec of tables) {
+    for (const fed of await fedColumns(db, quotedName(targetOf(spec)))) {
+      bySequence.set(fed.oid, [...(bySequence.get(fed.oid) ?? []), fed]);
+    }
+  }
+  const lines: string[] = [];
+  for (const columns of bySequence.values()) lines.push(await advanceSequence(db, columns));
+  return lines;
+}
+
+/** Idempotent: skips indexes and foreign keys already present, re-positions every sequence. */
+export async function finishTargetSchema(input: SchemaInput): Promise<FinishResult> {
+  const tables = await withQualifiedNames(input.source, (db) => readPostData(db, input.tables));
+  const relations = relationMap(input.tables);
+  return withQualifiedNames(input.target, async (db) => {
+    await lockTargetSchema(db);
+    return {
+      indexes: await createIndexes(db, tables, relations),
+      foreignKeys: await createForeignKeys(db, tables, relations),
+      sequences: await advanceSequences(db, input.tables),
+    };
+  });
+}
