@@ -1,11 +1,13 @@
 import type { ActivityDeps } from './deps';
 import { healthActivities } from './health';
+import { migrationActivities } from './migration';
 
 export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...healthActivities(deps),
+    ...migrationActivities(deps),
   };
 }
 

@@ -44,6 +44,8 @@ export interface TableProgress {
   elapsedMs: number;
   /** For sync: rows inserted / updated / deleted or flagged. */
   changes?: { inserted: number; updated: number; deleted: number };
+  /** Why the mode used differs from the one asked for, e.g. a table without a key copied in full. */
+  notes?: string[];
   error?: string;
 }
 

@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadEnv, type Env } from '../common/env';
 import { TASK_QUEUE } from '../common/names';
+import { workflowUrl } from '../common/temporal-client';
 import { createLogger } from '../common/logger';
 import { openResources } from '../common/resources';
 import { installRuntime } from '../common/runtime';
@@ -31,7 +32,7 @@ async function runPipelines(env: Env, client: Client): Promise<boolean> {
   let ok = true;
   for (const pipeline of DEV_PIPELINES) {
     const workflowId = `${pipeline.name}-dev-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    const link = `${env.TEMPORAL_UI_URL}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows/${workflowId}`;
+    const link = workflowUrl(env, workflowId);
     console.log(`${pipeline.name}: started, ${link}`);
     try {
       const summary = await pipeline.run(client, { taskQueue: TASK_QUEUE, workflowId });

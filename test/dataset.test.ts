@@ -8,10 +8,11 @@ import { schemaSignature } from '../dataset/catalog-signature';
 import { foreignKeyViolations } from '../dataset/integrity';
 import { DVD_RENTAL_SAMPLE_COUNTS, DVD_RENTAL_TABLES } from '../dataset/tables';
 import { adminUrl } from '../stack/postgres';
+import { ARCHIVE_PATH, HAVE_ARCHIVE } from './support/dvdrental';
 import { freshDatabase, testEnv } from './support/stack';
 
-const archivePath = process.env.DVDRENTAL_ARCHIVE ?? path.resolve(__dirname, '..', '..', 'shared', 'datasets', 'dvdrental.tar');
-const archiveTest = fs.existsSync(archivePath) ? test : test.skip;
+const archivePath = ARCHIVE_PATH;
+const archiveTest = HAVE_ARCHIVE ? test : test.skip;
 
 const ARCHIVE_DB = 'archive_test';
 

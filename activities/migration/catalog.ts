@@ -61,3 +61,21 @@ export async function tableExists(db: Db, schema: string, table: string): Promis
   const { rows } = await db.query(`select to_regclass($1) is not null as exists`, [qualified(schema, table)]);
   return rows[0].exists as boolean;
 }
+
+/** Other tables whose foreign keys reference this one (a self-reference does not count): they block TRUNCATE. */
+export async function referencingTables(db: Db, schema: string, table: string): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    `select distinct conrelid::regclass::text as name
+       from pg_constraint
+      where contype = 'f' and confrelid = to_regclass($1) and conrelid <> confrelid
+      order by 1`,
+    [qualified(schema, table)],
+  );
+  return rows.map((row) => row.name);
+}
+
+/** Column list for SQL, each name quoted, optionally prefixed with a table alias. */
+export function columnList(columns: readonly string[], alias?: string): string {
+  const prefix = alias ? `${alias}.` : '';
+  return columns.map((column) => prefix + quoteIdent(column)).join(', ');
+}

@@ -1,0 +1,140 @@
+// Copies one table from the source to the target: FULL (replace its rows) or SYNC (by primary key,
+// writing only what changed), verified by row count and checksum before the target commits.
+import type pg from 'pg';
+import type { CopyMode, CopyTableResult, DeleteMode, TableSpec } from '../../migration/types';
+import { columnList, quoteIdent } from './catalog';
+import { ProgressTracker, type CopyProgress } from './copy-progress';
+import { inTransactions, type Sessions } from './copy-session';
+import { streamCopy } from './copy-stream';
+import { addDeletedFlag, countMissing, removeMissing } from './deletes';
+import { keyMatch, STAGE_TABLE, stageSourceRows, upsertChanges } from './sync-table';
+import { asTableDataError } from './table-data-error';
+import { DELETED_FLAG_COLUMN, describePair, type TablePair } from './table-pair';
+import { verifyCopy } from './verify';
+
+export type { CopyProgress } from './copy-progress';
+export { applyDeletes } from './deletes';
+
+export interface CopyTableOptions {
+  source: pg.Pool;
+  target: pg.Pool;
+  table: TableSpec;
+  /** auto: full when the target table is empty, else sync. */
+  mode: CopyMode;
+  deletes: DeleteMode;
+  /**
+   * Leave rows gone from the source to applyDeletes (see deletes.ts for the foreign-key ordering);
+   * the copy then verifies the target rows whose key the source still has.
+   */
+  deferDeletes?: boolean;
+  onProgress?: (progress: CopyProgress) => void;
+  /** Aborting destroys the COPY streams, cancels running statements, rolls back and throws the abort reason. */
+  signal?: AbortSignal;
+}
+
+export interface CopyTableOutcome extends CopyTableResult {
+  /** With deferDeletes: target rows whose key is gone from the source, left for applyDeletes. */
+  pendingDeletes: number;
+  /** Why the mode used differs from the mode asked for. */
+  notes: string[];
+}
+
+type Plan = { kind: 'sync'; notes: string[] } | { kind: 'full'; clear: 'none' | 'truncate' | 'delete'; notes: string[] };
+
+interface Run {
+  sessions: Sessions;
+  pair: TablePair;
+  options: CopyTableOptions;
+  progress: ProgressTracker;
+  notes: string[];
+}
+
+export async function copyTable(options: CopyTableOptions): Promise<CopyTableOutcome> {
+  const label = `${options.table.schema_out}.${options.table.name}`;
+  const progress = new ProgressTracker(options.onProgress);
+  try {
+    const outcome = await inTransactions(options, options.signal, async (sessions) => {
+      const pair = await describePair(sessions, options.table);
+      const plan = choosePlan(options.mode, pair);
+      const run = { sessions, pair, options, progress, notes: plan.notes };
+      return plan.kind === 'sync' ? syncRows(run) : replaceRows(run, plan.clear);
+    });
+    progress.report({ phase: 'done' });
+    return outcome;
+  } catch (error) {
+    throw asTableDataError(label, error);
+  }
+}
+
+/**
+ * A full copy empties the target table with TRUNCATE (transactional, fast), which Postgres refuses
+ * when another table's foreign key references it. Deleting instead fails as soon as child rows point
+ * at a parent row, so a populated referenced table is replaced by key (sync) instead: the same rows
+ * after, and its children stay valid. Only a referenced table without a key falls back to DELETE.
+ */
+function choosePlan(mode: CopyMode, pair: TablePair): Plan {
+  const keyed = pair.primaryKey.length > 0;
+  const wantsFull = mode === 'full' || (mode === 'auto' && pair.targetEmpty);
+  if (!wantsFull && keyed) return { kind: 'sync', notes: [] };
+  const notes = wantsFull ? [] : [`${pair.label} has no primary key: copied in full instead of synced`];
+  if (pair.targetEmpty) return { kind: 'full', clear: 'none', notes };
+  if (pair.referencedBy.length === 0) return { kind: 'full', clear: 'truncate', notes };
+  if (!keyed) return { kind: 'full', clear: 'delete', notes };
+  const referencedBy = pair.referencedBy.join(', ');
+  return { kind: 'sync', notes: [`${pair.label} is referenced by ${referencedBy}: replaced by key instead of truncated`] };
+}
+
+async function replaceRows(run: Run, clear: 'none' | 'truncate' | 'delete'): Promise<CopyTableOutcome> {
+  const { sessions, pair, options, progress } = run;
+  if (clear !== 'none') {
+    const sql = clear === 'truncate' ? `truncate ${pair.targetTable}` : `delete from ${pair.targetTable}`;
+    await progress.step('clear', () => sessions.target.query(sql));
+  }
+  progress.report({ phase: 'copy' });
+  const copied = await streamCopy({
+    source: sessions.source,
+    copyOut: `copy (select ${columnList(pair.columns)} from ${pair.sourceTable}) to stdout`,
+    target: sessions.target,
+    copyIn: `copy ${pair.targetTable} (${columnList(pair.columns)}) from stdin`,
+    signal: options.signal,
+    onChunk: progress.chunks('copy'),
+  });
+  const verified = await progress.step('verify', () => verifyCopy(sessions, pair));
+  const changes = { inserted: copied.rows, updated: 0, deleted: 0 };
+  return { ...outcome(run, 'full', verified), bytes: copied.bytes, changes, pendingDeletes: 0 };
+}
+
+async function syncRows(run: Run): Promise<CopyTableOutcome> {
+  const { sessions, options, progress } = run;
+  const pair = options.deletes === 'flag' ? await addDeletedFlag(sessions.target, run.pair) : run.pair;
+  progress.report({ phase: 'stage' });
+  const staged = await stageSourceRows(sessions, {
+    pair,
+    columns: pair.columns,
+    signal: options.signal,
+    onChunk: progress.chunks('stage'),
+  });
+  const applied = await progress.step('apply', () => applyChanges(sessions, pair, options));
+  const verified = await progress.step('verify', () =>
+    verifyCopy(sessions, { ...pair, targetWhere: syncedRows(pair, options) }),
+  );
+  return { ...outcome({ ...run, pair }, 'sync', verified), bytes: staged.bytes, ...applied };
+}
+
+async function applyChanges(sessions: Sessions, pair: TablePair, options: CopyTableOptions) {
+  // Deletes first: a key or unique value freed at the source may be reused by an inserted row.
+  const deleted = options.deferDeletes ? 0 : await removeMissing(sessions.target, pair, options.deletes);
+  const { inserted, updated } = await upsertChanges(sessions, pair);
+  const pendingDeletes = options.deferDeletes ? await countMissing(sessions.target, pair, options.deletes) : 0;
+  return { changes: { inserted, updated, deleted }, pendingDeletes };
+}
+
+/** The target rows that must equal the source snapshot after a sync. */
+function syncedRows(pair: TablePair, options: CopyTableOptions): string | undefined {
+  if (options.deferDeletes) return `exists (select from ${STAGE_TABLE} s where ${keyMatch(pair.primaryKey, 't', 's')})`;
+  return options.deletes === 'flag' ? `t.${quoteIdent(DELETED_FLAG_COLUMN)} is null` : undefined;
+}
+
+function outcome(run: Run, mode: 'full' | 'sync', verified: { rows: number; checksum: string }) {
+  return { table: run.pair.label, mode, rows: verified.rows, checksum: verified.checksum, notes: run.notes };
+}

@@ -1,0 +1,70 @@
+import { Context } from '@temporalio/activity';
+import type { ActivityDeps } from '../deps';
+import { MigrationConfigError } from '../../migration/errors';
+import type { CopyMode, DeleteMode, TableSpec } from '../../migration/types';
+import { tableExists } from './catalog';
+import { applyDeletes, copyTable, type CopyTableOutcome } from './copy-table';
+import { completedTables, forgetRun, recordCompleted } from './ledger';
+import { progressReporter } from './progress-reporter';
+import { finishTargetSchema, prepareTargetSchema } from './target-schema';
+
+export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
+  return {
+    /** Every table of the config must exist in the source; names each one that does not. */
+    async migrationCheckSource({ tables }: { tables: TableSpec[] }): Promise<void> {
+      const missing: string[] = [];
+      for (const [index, table] of tables.entries()) {
+        if (!(await tableExists(sourcePg, table.schema_in, table.name))) {
+          missing.push(`tables[${index}] "${table.name}": ${table.schema_in}.${table.name} does not exist in the source database`);
+        }
+      }
+      if (missing.length) throw new MigrationConfigError(missing.join('\n'));
+    },
+
+    migrationPrepareTarget({ tables, recreate }: { tables: TableSpec[]; recreate: boolean }) {
+      return prepareTargetSchema({ source: sourcePg, target: targetPg, tables, recreate });
+    },
+
+    migrationFinishTarget({ tables }: { tables: TableSpec[] }) {
+      return finishTargetSchema({ source: sourcePg, target: targetPg, tables });
+    },
+
+    migrationCompletedTables({ runKey }: { runKey: string }) {
+      return completedTables(targetPg, runKey);
+    },
+
+    /** After a successful run: a later run with the same id starts afresh. */
+    migrationForgetRun({ runKey }: { runKey: string }) {
+      return forgetRun(targetPg, runKey);
+    },
+
+    /** Deletes (or flags) target rows gone from the source; called children first, after every upsert. */
+    migrationApplyDeletes({ table, deletes }: { table: TableSpec; deletes: DeleteMode }) {
+      return applyDeletes({ source: sourcePg, target: targetPg, table, deletes, signal: Context.current().cancellationSignal });
+    },
+
+    /**
+     * One table, all or nothing, verified; recorded in the ledger so a rerun of the run skips it.
+     * Deletes wait for migrationApplyDeletes, since children are synced after their parents.
+     */
+    async migrationCopyTable(input: {
+      table: TableSpec;
+      mode: CopyMode;
+      deletes: DeleteMode;
+      runKey: string;
+    }): Promise<CopyTableOutcome> {
+      const result = await copyTable({
+        source: sourcePg,
+        target: targetPg,
+        table: input.table,
+        mode: input.mode,
+        deletes: input.deletes,
+        deferDeletes: true,
+        onProgress: progressReporter(input.table.name),
+        signal: Context.current().cancellationSignal,
+      });
+      await recordCompleted(targetPg, { runKey: input.runKey, table: input.table.name, rows: result.rows, checksum: result.checksum });
+      return result;
+    },
+  };
+}
