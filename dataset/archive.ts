@@ -18,6 +18,8 @@ export interface LoadArchiveOptions {
   databaseUrl: string;
   /** Where the archive is unpacked (kept, so a second load skips the extraction). */
   workDir: string;
+  /** The pg_restore binary (scripts/install-tools.sh installs one in .tools/bin); default: PATH. */
+  pgRestore?: string;
 }
 
 async function tarEntries(archivePath: string): Promise<string[]> {
@@ -65,7 +67,7 @@ export async function loadArchive(options: LoadArchiveOptions): Promise<Record<s
     const env = libpqEnvironment(options.databaseUrl);
     const args = ['--no-owner', '--no-privileges', '--exit-on-error', '--jobs=2', `--dbname=${env.PGDATABASE}`, dump];
     try {
-      await run('pg_restore', args, { env });
+      await run(options.pgRestore ?? 'pg_restore', args, { env });
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr?.trim();
       throw new ArchiveError(`pg_restore of ${options.archivePath} failed: ${stderr || (error as Error).message}`);

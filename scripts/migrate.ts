@@ -4,7 +4,7 @@
  * Web UI link. Exit code 0 only when every table was copied.
  */
 import path from 'node:path';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadEnv } from '../common/env';
 import { TASK_QUEUE } from '../common/names';
@@ -34,7 +34,8 @@ const positiveInt = (value: string) => {
 function formatProgress(table: TableProgress): string {
   const changes = table.changes ? ` (+${table.changes.inserted} ~${table.changes.updated} -${table.changes.deleted})` : '';
   const detail = table.error ? `: ${table.error}` : '';
-  return `  ${table.table.padEnd(16)} ${table.state.padEnd(8)} ${String(table.rows).padStart(10)} rows ${(table.elapsedMs / 1000).toFixed(1).padStart(7)} s${changes}${detail}`;
+  const mode = (table.mode ?? '').padEnd(4);
+  return `  ${table.table.padEnd(16)} ${table.state.padEnd(8)} ${mode} ${String(table.rows).padStart(10)} rows ${(table.elapsedMs / 1000).toFixed(1).padStart(7)} s${changes}${detail}`;
 }
 
 /** Prints a line each time a table changes state, until the workflow ends. */
@@ -49,13 +50,23 @@ async function follow(handle: WorkflowHandle<typeof migrationWorkflow>): Promise
   while (!ended) {
     const progress = await handle.query(migrationProgressQuery).catch(() => []);
     for (const table of progress) {
-      const key = `${table.state}`;
-      if (seen.get(table.table) !== key && table.state !== 'pending') {
-        seen.set(table.table, key);
-        console.log(formatProgress(table));
+      if (seen.get(table.table) !== table.state && table.state !== 'pending') {
+        seen.set(table.table, table.state);
+        console.log(`  ${table.table}: ${table.state}${table.state === 'running' ? '' : `, ${table.rows} rows`}`);
       }
     }
     await Promise.race([result, new Promise((resolve) => setTimeout(resolve, 1000))]);
+  }
+}
+
+/** A run without a worker waits silently; say so instead. */
+async function warnWithoutWorker(client: Client): Promise<void> {
+  const queue = await client.workflowService.describeTaskQueue({
+    namespace: client.options.namespace,
+    taskQueue: { name: TASK_QUEUE },
+  });
+  if (!queue.pollers?.length) {
+    console.warn(`no worker polls task queue ${TASK_QUEUE}: the run waits until one starts (npm run worker)`);
   }
 }
 
@@ -84,6 +95,7 @@ async function run(options: CliOptions): Promise<number> {
   };
   const client = await connectClient(env);
   const workflowId = `migration-${configName}-${businessDate()}`;
+  await warnWithoutWorker(client);
   const handle = await client.workflow.start(migrationWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });
   console.log(`started ${workflowId}: ${workflowUrl(env, workflowId, handle.firstExecutionRunId)}`);
   await follow(handle);

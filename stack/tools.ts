@@ -13,3 +13,9 @@ export function requireTool(env: StackEnv, name: string, label: string): string 
   if (!fs.existsSync(file)) throw new ToolMissingError(label, file);
   return file;
 }
+
+/** Our pinned copy when installed, else whatever PATH has (e.g. in the Docker image). */
+export function toolOrPath(env: StackEnv, name: string): string {
+  const file = toolPath(env, name);
+  return fs.existsSync(file) ? file : name;
+}

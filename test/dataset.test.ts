@@ -8,6 +8,7 @@ import { schemaSignature } from '../dataset/catalog-signature';
 import { foreignKeyViolations } from '../dataset/integrity';
 import { DVD_RENTAL_SAMPLE_COUNTS, DVD_RENTAL_TABLES } from '../dataset/tables';
 import { adminUrl } from '../stack/postgres';
+import { toolPath } from '../stack/tools';
 import { ARCHIVE_PATH, HAVE_ARCHIVE } from './support/dvdrental';
 import { freshDatabase, testEnv } from './support/stack';
 
@@ -25,6 +26,7 @@ describe('dvd_rental archive loader', () => {
       archivePath,
       databaseUrl: adminUrl(env, database),
       workDir: path.join(env.STACK_DATA_DIR, 'archive'),
+      pgRestore: toolPath(env, 'pg_restore'),
     });
     expect(counts).toEqual(DVD_RENTAL_SAMPLE_COUNTS);
   });
