@@ -6,6 +6,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
+RUN npx tsx scripts/bundle-workflows.ts /app/dist/workflow-bundle.js
+ENV TEMPORAL_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js
 ENV STACK_MODE=external STACK_DATA_DIR=/tmp/dvd-rental
 USER node
 CMD ["npx", "tsx", "worker.ts"]

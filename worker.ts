@@ -2,7 +2,6 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { loadEnv, type Env } from './common/env';
 import { createLogger } from './common/logger';
-import { TASK_QUEUE } from './common/names';
 import { openResources, type Resources } from './common/resources';
 import { installRuntime } from './common/runtime';
 
@@ -14,12 +13,15 @@ export interface WorkerOptions {
 }
 
 /** Builds a worker whose activities get their connections injected (tests pass their own). */
-export function createWorker({ env, resources, connection, taskQueue = TASK_QUEUE }: WorkerOptions): Promise<Worker> {
+export function createWorker({ env, resources, connection, taskQueue = env.TEMPORAL_TASK_QUEUE }: WorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue,
-    workflowsPath: require.resolve('./workflows'),
+    // A prebuilt bundle (npm run bundle-workflows) spares the worker webpack's time and ~70 MB of memory.
+    ...(env.TEMPORAL_WORKFLOW_BUNDLE
+      ? { workflowBundle: { codePath: env.TEMPORAL_WORKFLOW_BUNDLE } }
+      : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities(resources),
   });
 }
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
   const resources = await openResources(env);
   try {
     const worker = await createWorker({ env, resources, connection });
-    logger.info({ taskQueue: TASK_QUEUE, temporal: env.TEMPORAL_ADDRESS }, 'worker started');
+    logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, temporal: env.TEMPORAL_ADDRESS }, 'worker started');
     // Worker.run() returns after SIGINT/SIGTERM once running tasks have finished (the SDK's shutdown signals).
     await worker.run();
   } finally {

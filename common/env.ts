@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { config as loadDotenv } from 'dotenv';
+import { TASK_QUEUE } from './names';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -50,6 +51,9 @@ function connectionSchema(stack: z.infer<typeof stackSchema>) {
       `${stack.STACK_HOST}:${stack.STACK_TEMPORAL_PORT}`,
     ),
     TEMPORAL_NAMESPACE: nonEmpty.default('default'),
+    TEMPORAL_TASK_QUEUE: nonEmpty.default(TASK_QUEUE),
+    /** A workflow bundle built by `npm run bundle-workflows`; without it the worker bundles at start. */
+    TEMPORAL_WORKFLOW_BUNDLE: nonEmpty.optional(),
     TEMPORAL_UI_URL: urlWithProtocol(['http:', 'https:']).default(
       `http://${stack.STACK_HOST}:${stack.STACK_TEMPORAL_UI_PORT}`,
     ),

@@ -5,7 +5,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadEnv, type Env } from '../common/env';
-import { TASK_QUEUE } from '../common/names';
+
 import { workflowUrl } from '../common/temporal-client';
 import { createLogger } from '../common/logger';
 import { openResources } from '../common/resources';
@@ -35,7 +35,7 @@ async function runPipelines(env: Env, client: Client): Promise<boolean> {
     const link = workflowUrl(env, workflowId);
     console.log(`${pipeline.name}: started, ${link}`);
     try {
-      const summary = await pipeline.run(client, { taskQueue: TASK_QUEUE, workflowId });
+      const summary = await pipeline.run(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, workflowId });
       console.log(`${pipeline.name}: done, ${summary}`);
     } catch (error) {
       ok = false;
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const ok = await runPipelines(env, client);
   console.log(`\nTemporal Web UI: ${env.TEMPORAL_UI_URL}`);
   if (once) worker.shutdown();
-  else console.log('worker running on task queue', TASK_QUEUE, '- Ctrl-C stops it (the stack stays up: npm run stack -- stop)');
+  else console.log('worker running on task queue', env.TEMPORAL_TASK_QUEUE, '- Ctrl-C stops it (the stack stays up: npm run stack -- stop)');
   await serving;
   await resources.close();
   await connection.close();

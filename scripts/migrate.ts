@@ -7,7 +7,6 @@ import path from 'node:path';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadEnv } from '../common/env';
-import { TASK_QUEUE } from '../common/names';
 import { businessDate, connectClient, workflowUrl } from '../common/temporal-client';
 import { readMigrationConfigFile } from '../migration/config-file';
 import { planMigration } from '../migration/plan';
@@ -60,13 +59,13 @@ async function follow(handle: WorkflowHandle<typeof migrationWorkflow>): Promise
 }
 
 /** A run without a worker waits silently; say so instead. */
-async function warnWithoutWorker(client: Client): Promise<void> {
+async function warnWithoutWorker(client: Client, taskQueue: string): Promise<void> {
   const queue = await client.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
-    taskQueue: { name: TASK_QUEUE },
+    taskQueue: { name: taskQueue },
   });
   if (!queue.pollers?.length) {
-    console.warn(`no worker polls task queue ${TASK_QUEUE}: the run waits until one starts (npm run worker)`);
+    console.warn(`no worker polls task queue ${taskQueue}: the run waits until one starts (npm run worker)`);
   }
 }
 
@@ -95,8 +94,8 @@ async function run(options: CliOptions): Promise<number> {
   };
   const client = await connectClient(env);
   const workflowId = `migration-${configName}-${businessDate()}`;
-  await warnWithoutWorker(client);
-  const handle = await client.workflow.start(migrationWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [input] });
+  await warnWithoutWorker(client, env.TEMPORAL_TASK_QUEUE);
+  const handle = await client.workflow.start(migrationWorkflow, { taskQueue: env.TEMPORAL_TASK_QUEUE, workflowId, args: [input] });
   console.log(`started ${workflowId}: ${workflowUrl(env, workflowId, handle.firstExecutionRunId)}`);
   await follow(handle);
   try {

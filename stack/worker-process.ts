@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { REPO_ROOT } from '../common/env';
+import { bundleWorkflows } from '../scripts/bundle-workflows';
+
+export interface WorkerProcess {
+  pid: number;
+  /** Peak resident memory so far (VmHWM), in MB. */
+  peakRssMb(): number;
+  /** SIGTERM (graceful: running tasks finish), then the peak RSS in MB. */
+  stop(): Promise<number>;
+}
+
+function readPeakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/**
+ * `worker.ts` in a process of its own (no tsx wrapper process: node loads tsx itself), so that its
+ * memory can be bounded (`maxOldSpaceMb`) and measured apart from the caller's. The workflow code is
+ * bundled here first, as a production deployment would, so webpack's memory is not the worker's.
+ */
+export async function startWorkerProcess(options: {
+  env: Record<string, string>;
+  maxOldSpaceMb?: number;
+  logFile: string;
+}): Promise<WorkerProcess> {
+  const bundle = options.env.TEMPORAL_WORKFLOW_BUNDLE ?? (await bundleWorkflows(`${options.logFile}.workflow-bundle.js`));
+  const heap = options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : [];
+  const log = fs.openSync(options.logFile, 'w');
+  const child: ChildProcess = spawn(process.execPath, [...heap, '--import', 'tsx', path.join(REPO_ROOT, 'worker.ts')], {
+    cwd: REPO_ROOT,
+    // info, whatever the caller's level: 'worker started' is how we know it is ready
+    env: { ...process.env, TEMPORAL_WORKFLOW_BUNDLE: bundle, ...options.env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const pid = child.pid!;
+  let peak = 0;
+  const peakRssMb = () => {
+    if (child.exitCode === null) peak = Math.max(peak, readPeakRssMb(pid));
+    return peak;
+  };
+  try {
+    await waitForLog(options.logFile, 'worker started', child);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    pid,
+    peakRssMb,
+    async stop() {
+      peakRssMb();
+      child.kill('SIGTERM');
+      await exited;
+      return peak;
+    },
+  };
+}
+
+async function waitForLog(file: string, text: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (fs.readFileSync(file, 'utf8').includes(text)) return;
+    if (child.exitCode !== null) break;
+    await sleep(200);
+  }
+  throw new Error(`worker process did not start: see ${file}\n${fs.readFileSync(file, 'utf8').slice(-2000)}`);
+}
