@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { healthCheckWorkflow } from '../workflows';
+import { readMigrationConfigFile } from '../migration/config-file';
+import { healthCheckWorkflow, migrationWorkflow } from '../workflows';
 
 export interface DevPipeline {
   name: string;
@@ -19,6 +20,20 @@ export const DEV_PIPELINES: DevPipeline[] = [
       });
       const c = result.connections;
       return `source Postgres ${c.sourcePostgres}, target Postgres ${c.targetPostgres}, MongoDB ping ok=${c.mongoPing}`;
+    },
+  },
+  {
+    name: 'migration',
+    async run(client, { taskQueue, workflowId }) {
+      const tables = await readMigrationConfigFile('config/migration.json');
+      const result = await client.workflow.execute(migrationWorkflow, {
+        taskQueue,
+        workflowId,
+        args: [{ configName: 'migration', tables, options: { mode: 'auto', deletes: 'delete', parallelism: 2, recreate: false } }],
+      });
+      const rows = result.tables.reduce((sum, table) => sum + table.rows, 0);
+      const modes = [...new Set(result.tables.map((table) => table.mode))].join('/');
+      return `${result.tables.length} tables (${modes}), ${rows} rows now in the target schema dvd_rental`;
     },
   },
 ];
