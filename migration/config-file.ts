@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseMigrationConfig } from './config';
 import { MigrationConfigError } from './errors';
 import type { TableSpec } from './types';
+
+/** The dvd_rental config: its 15 tables, schema public to dvd_rental. */
+export const DVD_RENTAL_MIGRATION_CONFIG = path.resolve(__dirname, '..', 'config', 'migration.json');
 
 /** Where a JSON.parse message puts the error, if it says: its end, or "at position N". */
 function reportedOffset(message: string, length: number): number | undefined {

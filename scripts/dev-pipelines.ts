@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { readMigrationConfigFile } from '../migration/config-file';
+import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../migration/config-file';
 import { healthCheckWorkflow, migrationWorkflow } from '../workflows';
 
 export interface DevPipeline {
@@ -25,7 +25,7 @@ export const DEV_PIPELINES: DevPipeline[] = [
   {
     name: 'migration',
     async run(client, { taskQueue, workflowId }) {
-      const tables = await readMigrationConfigFile('config/migration.json');
+      const tables = await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG);
       const result = await client.workflow.execute(migrationWorkflow, {
         taskQueue,
         workflowId,

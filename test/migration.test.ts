@@ -4,7 +4,7 @@ import type { Env } from '../common/env';
 import { tableChecksums } from '../dataset/checksum';
 import { DVD_RENTAL_TABLES } from '../dataset/tables';
 import { prepareTargetSchema } from '../activities/migration/target-schema';
-import { readMigrationConfigFile } from '../migration/config-file';
+import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../migration/config-file';
 import { migrationProgressQuery } from '../migration/progress';
 import type { MigrationInput, MigrationResult, TableProgress } from '../migration/types';
 import { migrationWorkflow } from '../workflows';
@@ -18,7 +18,7 @@ async function migrate(
   workflowId: string,
   input: Partial<MigrationInput> = {},
 ): Promise<MigrationResult> {
-  const tables = input.tables ?? (await readMigrationConfigFile('config/migration.json'));
+  const tables = input.tables ?? (await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG));
   return client.workflow.execute(migrationWorkflow, {
     taskQueue,
     workflowId,
@@ -113,7 +113,7 @@ describe('a table that fails mid-copy', () => {
     const source = new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL, max: 2 });
     const target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
     try {
-      const tables = await readMigrationConfigFile('config/migration.json');
+      const tables = await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG);
       await prepareTargetSchema({ source, target, tables, recreate: false });
       // A constraint only the target has: some rentals break it half-way through the table.
       await target.query(`alter table dvd_rental.rental add constraint returned_early check (return_date < '2005-08-01')`);

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Env } from '../../common/env';
 import { copyTable } from '../../activities/migration/copy-table';
 import { finishTargetSchema, prepareTargetSchema } from '../../activities/migration/target-schema';
-import { readMigrationConfigFile } from '../../migration/config-file';
+import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../migration/config-file';
 import { planMigration } from '../../migration/plan';
 import { freshDvdRentalPair } from './dvdrental';
 
@@ -15,7 +15,7 @@ export async function freshMigratedPair(databases: { source: string; target: str
   const source = new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL, max: 2 });
   const target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
   try {
-    const tables = await readMigrationConfigFile('config/migration.json');
+    const tables = await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG);
     await prepareTargetSchema({ source, target, tables });
     for (const name of planMigration(tables).order) {
       const table = tables.find((t) => t.name === name)!;
