@@ -1,0 +1,133 @@
+// Runs each contender against fresh target databases and checks that every row arrived.
+import type { Client } from '@temporalio/client';
+import type { Env } from '../../common/env';
+import type { TableSpec } from '../../migration/types';
+import { checksumSeconds } from './diagnostics';
+import { pgDumpParallel, pgDumpPiped } from './pg-dump';
+import { rawCopy } from './raw-copy';
+import { seedMethod } from './seed-method';
+import { logPosition, statementsSince, type LoggedStatement } from './statement-log';
+import { expectSameCounts, withPool, type Measurement } from './support';
+import { runMigrationWorkflow, type WorkflowRun } from './workflow';
+
+export const TARGETS = {
+  migration: 'bench_target_migration',
+  pgdump: 'bench_target_pgdump',
+  seed: 'bench_target_seed',
+  copy: 'bench_target_copy',
+};
+export const HEADLINE_PARALLELISM = 2;
+
+export interface Context {
+  env: Env;
+  client: Client;
+  workflowBundle: string;
+  tables: TableSpec[];
+}
+
+export interface Source {
+  database: string;
+  scale: number;
+  counts: Map<string, number>;
+  rows: number;
+}
+
+/** Fails the bench when a contender left the target short of the source's rows. */
+function checkTarget(context: Context, source: Source, target: string, schema: string): Promise<void> {
+  return withPool(context.env, target, (pool) => expectSameCounts(pool, context.tables, schema, source.counts));
+}
+
+/** The slow statements logged while `run` ran. */
+async function withStatements<T>(env: Env, run: () => Promise<T>): Promise<{ result: T; statements: LoggedStatement[] }> {
+  const position = logPosition(env);
+  const result = await run();
+  return { result, statements: statementsSince(env, position) };
+}
+
+export interface MigrationRun extends WorkflowRun {
+  statements: LoggedStatement[];
+}
+
+export async function migrate(context: Context, source: Source, parallelism: number): Promise<MigrationRun> {
+  const { result: run, statements } = await withStatements(context.env, () =>
+    runMigrationWorkflow({ ...context, source: source.database, target: TARGETS.migration, parallelism }),
+  );
+  if (run.result.status !== 'succeeded') throw new Error(`migration ${run.result.status}`);
+  await checkTarget(context, source, TARGETS.migration, 'dvd_rental');
+  const rss = `worker peak RSS ${run.peakRssMb.toFixed(0)} MB (after start ${run.startupRssMb.toFixed(0)} MB, highest during the run ${run.runRssMb.toFixed(0)} MB)`;
+  console.log(`  migration, parallelism ${parallelism}, scale ${source.scale}: ${run.seconds.toFixed(1)} s, ${rss}`);
+  return { ...run, statements };
+}
+
+export function migrationMeasurement(run: MigrationRun, source: Source, parallelism: number, label = ''): Measurement {
+  return {
+    contender: `this migration (parallelism ${parallelism}${label})`,
+    seconds: run.seconds,
+    rows: source.rows,
+    note:
+      `migrationWorkflow, mode auto: pre-data, COPY per table, verify checksums, indexes, FKs, sequences; ` +
+      `worker started before the clock; worker peak RSS ${run.peakRssMb.toFixed(0)} MB`,
+    statements: run.statements,
+  };
+}
+
+/** The verify step's checksums of the headline run, timed again on their own. */
+export function headlineChecksums(context: Context, source: Source): Promise<Map<string, number>> {
+  return checksumSeconds(context.env, { source: source.database, target: TARGETS.migration }, context.tables);
+}
+
+const RESTORE_NOTE = 'pg_restore creates the tables, loads them, then builds keys, indexes and FKs; nothing verified';
+
+export async function pgDumpContenders(context: Context, source: Source): Promise<Measurement[]> {
+  const { env } = context;
+  const piped = await withStatements(env, () => pgDumpPiped(env, source.database, TARGETS.pgdump));
+  await checkTarget(context, source, TARGETS.pgdump, 'public');
+  console.log(`  pg_dump | pg_restore: ${piped.result.toFixed(1)} s`);
+  const parallel = await withStatements(env, () => pgDumpParallel(env, source.database, TARGETS.pgdump, 2));
+  await checkTarget(context, source, TARGETS.pgdump, 'public');
+  console.log(`  pg_dump -Fd -j 2, pg_restore -j 2: ${parallel.result.toFixed(1)} s`);
+  const measurement = (contender: string, run: typeof piped, how: string): Measurement => ({
+    contender,
+    seconds: run.result,
+    rows: source.rows,
+    note: `schema public (the 15 tables, their enum, domain, functions, views); ${how}; ${RESTORE_NOTE}`,
+    statements: run.statements,
+  });
+  return [
+    measurement('pg_dump -Fc -Z0 | pg_restore', piped, 'one stream, dump and restore at once'),
+    measurement('pg_dump -Fd -Z0 -j 2; pg_restore -j 2', parallel, 'dump to a directory, then restore, 2 jobs each'),
+  ];
+}
+
+export async function rawCopyContenders(context: Context, source: Source): Promise<Measurement[]> {
+  const measurements: Measurement[] = [];
+  for (const lanes of [1, 2]) {
+    const run = await withStatements(context.env, () => rawCopy(context.env, source.database, TARGETS.copy, context.tables, lanes));
+    await checkTarget(context, source, TARGETS.copy, 'dvd_rental');
+    console.log(`  raw COPY pipe, ${lanes} at once: ${run.result.toFixed(1)} s`);
+    measurements.push({
+      contender: `raw COPY pipe, ${lanes} table${lanes > 1 ? 's' : ''} at once`,
+      seconds: run.result,
+      rows: source.rows,
+      note: 'COPY TO STDOUT -> COPY FROM STDIN (pg-copy-streams) into bare pre-created tables (no keys, indexes or FKs); nothing verified',
+      statements: run.statements,
+    });
+  }
+  return measurements;
+}
+
+/** The seed's method with `batchRows` rows per INSERT, on a (smaller) source. */
+export async function seedContender(context: Context, source: Source, batchRows: number): Promise<Measurement> {
+  const seconds = await seedMethod(context.env, { source: source.database, target: TARGETS.seed }, context.tables, batchRows);
+  await checkTarget(context, source, TARGETS.seed, 'dvd_rental');
+  const statement = batchRows === 1 ? 'one INSERT per row' : `INSERTs of ${batchRows} rows`;
+  console.log(`  seed's method, ${statement}, scale ${source.scale}: ${seconds.toFixed(1)} s`);
+  return {
+    contender: `seed's method, ${statement} (scale ${source.scale})`,
+    seconds,
+    rows: source.rows,
+    note:
+      `select * per table into memory, then ${statement} (bind parameters, values as text), one transaction per table, ` +
+      'into pre-created tables (keys, no indexes or FKs); nothing verified',
+  };
+}

@@ -1,0 +1,38 @@
+// Where the migration's time goes beyond moving rows: the verify checksums, timed on their own.
+import pg from 'pg';
+import { checksumSql } from '../../activities/migration/verify';
+import type { Env } from '../../common/env';
+import type { TableSpec } from '../../migration/types';
+import { openPool, timed } from './support';
+
+const qualified = (schema: string, name: string) => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
+
+async function columnNames(pool: pg.Pool, table: TableSpec): Promise<string[]> {
+  const { rows } = await pool.query<{ name: string }>(
+    `select column_name as name from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position`,
+    [table.schema_in, table.name],
+  );
+  return rows.map((row) => row.name);
+}
+
+/** Seconds per table of the verify step as the copy runs it: the source and the target checksum at once. */
+export async function checksumSeconds(env: Env, databases: { source: string; target: string }, tables: TableSpec[]): Promise<Map<string, number>> {
+  const source = openPool(env, databases.source, 1);
+  const target = openPool(env, databases.target, 1);
+  const seconds = new Map<string, number>();
+  try {
+    for (const table of tables) {
+      const columns = await columnNames(source, table);
+      const timing = await timed(() =>
+        Promise.all([
+          source.query(checksumSql(qualified(table.schema_in, table.name), columns)),
+          target.query(checksumSql(qualified(table.schema_out, table.name), columns)),
+        ]),
+      );
+      seconds.set(table.name, timing.seconds);
+    }
+    return seconds;
+  } finally {
+    await Promise.all([source.end(), target.end()]);
+  }
+}

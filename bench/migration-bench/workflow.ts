@@ -1,0 +1,90 @@
+// Contender "this migration": migrationWorkflow run by a worker in a process of its own.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { REPO_ROOT, type Env } from '../../common/env';
+import type { MigrationResult, TableSpec } from '../../migration/types';
+import { adminUrl } from '../../stack/postgres';
+import { startWorkerProcess } from '../../stack/worker-process';
+import { migrationWorkflow } from '../../workflows';
+import { activityPhases, type Phase } from './history';
+import { recreateDatabase, sampleRss, timed } from './support';
+
+export interface WorkflowRun {
+  seconds: number;
+  result: MigrationResult;
+  /** The worker's VmHWM when it stops: includes its start (bundling the workflows). */
+  peakRssMb: number;
+  /** Highest VmRSS sampled while the workflow ran. */
+  runRssMb: number;
+  /** VmHWM once the worker reported it had started, before any task. */
+  startupRssMb: number;
+  phases: Phase[];
+}
+
+export interface WorkflowRunOptions {
+  env: Env;
+  /** Workflow code bundled beforehand (bundleQuietly), as a deployment would ship it. */
+  workflowBundle: string;
+  client: Client;
+  source: string;
+  target: string;
+  tables: TableSpec[];
+  parallelism: number;
+}
+
+async function startWorker(options: WorkflowRunOptions, taskQueue: string) {
+  const { env } = options;
+  return startWorkerProcess({
+    env: {
+      SOURCE_DATABASE_URL: adminUrl(env, options.source),
+      TARGET_DATABASE_URL: adminUrl(env, options.target),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      TEMPORAL_WORKFLOW_BUNDLE: options.workflowBundle,
+    },
+    logFile: path.join(env.STACK_DATA_DIR, 'logs', `bench-migration-worker-${options.target}-p${options.parallelism}.log`),
+  });
+}
+
+/** The workflow code bundled once for every worker of the bench, without webpack's report on stdout. */
+export async function bundleQuietly(env: Env): Promise<string> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(REPO_ROOT, 'workflows'), logger: new DefaultLogger('WARN') });
+  const file = path.join(env.STACK_DATA_DIR, 'bench-migration-workflow-bundle.js');
+  fs.writeFileSync(file, code);
+  return file;
+}
+
+function execute(options: WorkflowRunOptions, taskQueue: string, workflowId: string): Promise<MigrationResult> {
+  return options.client.workflow.execute(migrationWorkflow, {
+    taskQueue,
+    workflowId,
+    args: [
+      {
+        configName: 'bench',
+        tables: options.tables,
+        options: { mode: 'auto', deletes: 'delete', parallelism: options.parallelism, recreate: false },
+      },
+    ],
+  });
+}
+
+/** Times the workflow from its start to its result; the worker starts (and bundles) before the clock starts. */
+export async function runMigrationWorkflow(options: WorkflowRunOptions): Promise<WorkflowRun> {
+  await recreateDatabase(options.env, options.target);
+  const taskQueue = `bench-migration-${randomUUID()}`;
+  const worker = await startWorker(options, taskQueue);
+  const startupRssMb = worker.peakRssMb();
+  const workflowId = `bench-migration-p${options.parallelism}-${randomUUID()}`;
+  const sampler = sampleRss(worker.pid);
+  const run = await timed(() => execute(options, taskQueue, workflowId)).catch(async (error: unknown) => {
+    sampler.stop();
+    await worker.stop();
+    throw error;
+  });
+  const runRssMb = sampler.stop();
+  const peakRssMb = await worker.stop();
+  const phases = activityPhases(await options.client.workflow.getHandle(workflowId).fetchHistory());
+  return { ...run, peakRssMb, runRssMb, startupRssMb, phases };
+}

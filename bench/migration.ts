@@ -1,0 +1,215 @@
+/**
+ * Migration throughput: `npm run bench:migration -- [--scale 625] [--seed 42] [--skip-generate]`.
+ * On the local dev stack (started if needed), in one run on the same databases: this migration (the
+ * workflow, run by a worker process of its own) against `pg_dump | pg_restore` (the best common
+ * alternative), the seed's method (select all, then batched INSERTs; on a smaller source, it is too
+ * slow at full scale) and a raw COPY pipe (the limit). Prints wall times, ratios, the goal checks, the
+ * worker's peak RSS and where the time went. Scale 625 is about 10 million rentals.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { loadEnv, REPO_ROOT, type Env } from '../common/env';
+import { connectClient } from '../common/temporal-client';
+import { startStack } from '../stack';
+import {
+  HEADLINE_PARALLELISM,
+  headlineChecksums,
+  migrate,
+  migrationMeasurement,
+  pgDumpContenders,
+  rawCopyContenders,
+  seedContender,
+  TARGETS,
+  type Context,
+  type MigrationRun,
+  type Source,
+} from './migration-bench/contenders';
+import { pgTool } from './migration-bench/pg-dump';
+import { contendersTable, goalLines, phaseLines, statementLines, type Goal } from './migration-bench/report';
+import { ensureSource } from './migration-bench/source';
+import { SLOW_MS } from './migration-bench/statement-log';
+import { countRows, dropDatabase, machineFacts, readTables, serverVersion, totalRows, withPool, type Measurement } from './migration-bench/support';
+import { bundleQuietly } from './migration-bench/workflow';
+
+const SOURCE = 'bench_source';
+const SMALL_SOURCE = 'bench_source_small';
+const GOALS = { versusPgDump: 1, versusSeed: 20, versusCopy: 0.7, peakRssMb: 256 };
+
+interface Options {
+  scale: number;
+  seed: number;
+  skipGenerate: boolean;
+  baselineScale: number;
+  sweep: number[];
+  rowInserts: boolean;
+  keepTargets: boolean;
+}
+
+function parseOptions(): Options {
+  const positive = (value: string) => {
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a number > 0');
+    return number;
+  };
+  const list = (value: string) => (value ? value.split(',').map((item) => Math.round(positive(item))) : []);
+  return new Command('bench:migration')
+    .option('--scale <n>', 'scale of the synthetic source (625: ~10M rentals)', positive, 625)
+    .option('--seed <n>', 'generator seed', Number, 42)
+    .option('--skip-generate', 'reuse the sources when they hold this scale and seed already', false)
+    .option('--baseline-scale <n>', "scale of the smaller source the seed's method runs on", positive, 25)
+    .option('--sweep <list>', 'other workflow parallelisms to try at full scale (empty: none)', list, [3, 4])
+    .option('--no-row-inserts', "skip the seed's method variant with one INSERT per row")
+    .option('--keep-targets', 'keep the target databases at the end', false)
+    .parse()
+    .opts<Options>();
+}
+
+function ensureClientTools(env: Env): void {
+  if (fs.existsSync(pgTool(env, 'pg_dump')) && fs.existsSync(pgTool(env, 'pg_restore'))) return;
+  console.log('pg_dump/pg_restore missing: running scripts/install-tools.sh');
+  execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'install-tools.sh')], { stdio: 'inherit' });
+}
+
+async function printVersions(env: Env): Promise<void> {
+  for (const line of machineFacts()) console.log(line);
+  const version = (tool: string) => execFileSync(tool, ['--version'], { encoding: 'utf8' }).trim();
+  console.log(`server: ${await withPool(env, 'postgres', serverVersion)}`);
+  console.log(`client tools: ${version(pgTool(env, 'pg_dump'))}, ${version(pgTool(env, 'pg_restore'))}; ${version(path.join(env.STACK_TOOLS_DIR, 'bin', 'temporal'))}`);
+}
+
+async function prepareSource(context: Context, options: Options, database: string, scale: number): Promise<Source> {
+  console.log(await ensureSource(context.env, { database, scale, seed: options.seed, reuse: options.skipGenerate }));
+  const counts = await withPool(context.env, database, (pool) => countRows(pool, context.tables));
+  const rows = totalRows(counts);
+  console.log(`${database}: ${rows.toLocaleString('en-US')} rows in ${context.tables.length} tables (rental ${counts.get('rental')?.toLocaleString('en-US')})`);
+  return { database, scale, counts, rows };
+}
+
+interface FullScale {
+  source: Source;
+  headline: MigrationRun;
+  measurements: Measurement[];
+  sweep: Array<{ parallelism: number; seconds: number; peakRssMb: number }>;
+  checksums: Map<string, number>;
+}
+
+async function fullScale(context: Context, source: Source, options: Options): Promise<FullScale> {
+  const headline = await migrate(context, source, HEADLINE_PARALLELISM);
+  const checksums = await headlineChecksums(context, source);
+  const measurements = [
+    migrationMeasurement(headline, source, HEADLINE_PARALLELISM),
+    ...(await pgDumpContenders(context, source)),
+    ...(await rawCopyContenders(context, source)),
+  ];
+  const sweep = [{ parallelism: HEADLINE_PARALLELISM, seconds: headline.seconds, peakRssMb: headline.peakRssMb }];
+  for (const parallelism of options.sweep) {
+    const run = await migrate(context, source, parallelism);
+    sweep.push({ parallelism, seconds: run.seconds, peakRssMb: run.peakRssMb });
+  }
+  return { source, headline, measurements, sweep, checksums };
+}
+
+interface SmallScale {
+  source: Source;
+  seed: Measurement;
+  rowInserts?: Measurement;
+  migration: Measurement;
+}
+
+async function smallScale(context: Context, source: Source, options: Options): Promise<SmallScale> {
+  const seed = await seedContender(context, source, 1000);
+  const rowInserts = options.rowInserts ? await seedContender(context, source, 1) : undefined;
+  const run = await migrate(context, source, HEADLINE_PARALLELISM);
+  return { source, seed, rowInserts, migration: migrationMeasurement(run, source, HEADLINE_PARALLELISM, `, scale ${source.scale}`) };
+}
+
+const fastest = (measurements: Measurement[], prefix: string) =>
+  measurements.filter((m) => m.contender.startsWith(prefix)).sort((a, b) => a.seconds - b.seconds)[0]!;
+const rowsPerSecond = (m: Measurement) => m.rows / m.seconds;
+
+function goals(full: FullScale, small: SmallScale): Goal[] {
+  const migration = full.measurements[0]!;
+  const pgDump = fastest(full.measurements, 'pg_dump');
+  const copy = fastest(full.measurements, 'raw COPY');
+  const timeOver = (m: Measurement) => `(${m.contender} time / migration time)`;
+  const rowInserts = small.rowInserts ? `; vs one INSERT per row: ${(rowsPerSecond(small.migration) / rowsPerSecond(small.rowInserts)).toFixed(1)}x` : '';
+  return [
+    { name: 'no slower than pg_dump | pg_restore', value: pgDump.seconds / migration.seconds, atLeast: GOALS.versusPgDump, unit: 'x', detail: timeOver(pgDump) },
+    {
+      name: "at least 20x the seed's method",
+      value: rowsPerSecond(small.migration) / rowsPerSecond(small.seed),
+      atLeast: GOALS.versusSeed,
+      unit: 'x',
+      detail: `(rows/s, both on the scale-${small.source.scale} source, INSERTs of 1000 rows${rowInserts})`,
+    },
+    { name: 'at least 0.7x the raw COPY pipe', value: copy.seconds / migration.seconds, atLeast: GOALS.versusCopy, unit: 'x', detail: timeOver(copy) },
+    { name: 'worker peak RSS', value: full.headline.peakRssMb, below: GOALS.peakRssMb, unit: ' MB', detail: '(VmHWM of the worker process, its start included)' },
+  ];
+}
+
+function printResults(full: FullScale, small: SmallScale): void {
+  const smallOnes = [small.seed, ...(small.rowInserts ? [small.rowInserts] : []), small.migration];
+  const reference = (m: Measurement) => (smallOnes.includes(m) ? small.migration : full.measurements[0]!);
+  console.log('\n== results (wall clock; one machine, one Postgres cluster; sources in the page cache) ==');
+  for (const line of contendersTable([...full.measurements, ...smallOnes], reference)) console.log(line);
+  const seedMinutes = full.source.rows / rowsPerSecond(small.seed) / 60;
+  console.log(
+    `  (not measured: at its scale-${small.source.scale} rate the seed's method would need ~${seedMinutes.toFixed(0)} min for the ` +
+      `${full.source.rows.toLocaleString('en-US')} rows of scale ${full.source.scale}, and memory for its largest table whole)`,
+  );
+  console.log('\n== goals ==');
+  for (const line of goalLines(goals(full, small))) console.log(line);
+}
+
+function printDiagnostics(full: FullScale): void {
+  const { headline } = full;
+  console.log(
+    `\n== worker memory (headline run; \`node --import tsx worker.ts\` as stack/worker-process.ts starts it, workflows prebundled) ==\n` +
+      `  peak RSS ${headline.peakRssMb.toFixed(0)} MB (VmHWM); ${headline.startupRssMb.toFixed(0)} MB once started, before any task; ` +
+      `${headline.runRssMb.toFixed(0)} MB highest VmRSS sampled during the run`,
+  );
+  console.log('\n== workflow parallelism at full scale (dependencies let only independent tables overlap) ==');
+  const best = [...full.sweep].sort((a, b) => a.seconds - b.seconds)[0]!;
+  for (const run of full.sweep) {
+    console.log(`  ${run.parallelism}: ${run.seconds.toFixed(1)} s, worker peak RSS ${run.peakRssMb.toFixed(0)} MB${run === best ? '  <- fastest' : ''}`);
+  }
+  console.log(`\n== where the headline migration's ${headline.seconds.toFixed(1)} s went (workflow history) ==`);
+  for (const line of phaseLines(headline.seconds, headline.phases, headline.result, full.checksums)) console.log(line);
+  console.log(`\n== inside Postgres: statements over ${SLOW_MS} ms, summed by kind (concurrent statements overlap) ==`);
+  for (const line of statementLines(full.measurements)) console.log(line);
+}
+
+async function run(context: Context, options: Options): Promise<void> {
+  await printVersions(context.env);
+  const source = await prepareSource(context, options, SOURCE, options.scale);
+  const full = await fullScale(context, source, options);
+  const small = await smallScale(context, await prepareSource(context, options, SMALL_SOURCE, options.baselineScale), options);
+  printResults(full, small);
+  printDiagnostics(full);
+  const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  console.log(`\nload average at the end: ${load} (other work on the machine during the run slows whichever contender it overlaps)`);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const env = loadEnv();
+  await startStack(env);
+  ensureClientTools(env);
+  const workflowBundle = await bundleQuietly(env);
+  const context: Context = { env, workflowBundle, client: await connectClient(env), tables: await readTables() };
+  try {
+    await run(context, options);
+  } finally {
+    await context.client.connection.close();
+    fs.rmSync(workflowBundle, { force: true });
+    if (!options.keepTargets) for (const target of Object.values(TARGETS)) await dropDatabase(env, target);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
