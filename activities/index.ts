@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import { goldenRecordActivities } from './golden-record';
 import { healthActivities } from './health';
 import { migrationActivities } from './migration';
 
@@ -8,6 +9,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...healthActivities(deps),
     ...migrationActivities(deps),
+    ...goldenRecordActivities(deps),
   };
 }
 

@@ -1,2 +1,3 @@
 export * from './health-check';
 export * from './migration';
+export * from './refresh-views';
