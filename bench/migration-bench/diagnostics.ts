@@ -1,6 +1,6 @@
 // Where the migration's time goes beyond moving rows: the verify checksums, timed on their own.
 import pg from 'pg';
-import { checksumSql } from '../../activities/migration/verify';
+import { checksumSql, checksumTerms } from '../../activities/migration/verify';
 import type { Env } from '../../common/env';
 import type { TableSpec } from '../../migration/types';
 import { openPool, timed } from './support';
@@ -22,12 +22,10 @@ export async function checksumSeconds(env: Env, databases: { source: string; tar
   const seconds = new Map<string, number>();
   try {
     for (const table of tables) {
-      const columns = await columnNames(source, table);
+      const names = { sourceTable: qualified(table.schema_in, table.name), targetTable: qualified(table.schema_out, table.name) };
+      const terms = await checksumTerms({ source, target }, names, await columnNames(source, table));
       const timing = await timed(() =>
-        Promise.all([
-          source.query(checksumSql(qualified(table.schema_in, table.name), columns)),
-          target.query(checksumSql(qualified(table.schema_out, table.name), columns)),
-        ]),
+        Promise.all([source.query(checksumSql(names.sourceTable, terms)), target.query(checksumSql(names.targetTable, terms))]),
       );
       seconds.set(table.name, timing.seconds);
     }
