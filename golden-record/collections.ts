@@ -1,0 +1,7 @@
+// MongoDB names of the golden record, shared by activities, workflows and the lineage command (no imports).
+
+export const GOLDEN_RECORD_COLLECTION = 'CustomersGoldenRecord';
+export const QUARANTINE_COLLECTION = 'CustomersGoldenRecord_quarantine';
+/** One document per collection-wide fact; the consolidation's freshness lives under FRESHNESS_ID. */
+export const GOLDEN_RECORD_META_COLLECTION = 'CustomersGoldenRecord_meta';
+export const FRESHNESS_ID = 'freshness';
