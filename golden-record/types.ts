@@ -11,3 +11,24 @@ export interface RefreshViewsInput {
 }
 
 export const DEFAULT_REFRESH = { attempts: 4, retryInterval: '120 seconds' } as const;
+
+export interface UpsertInput {
+  batchSize: number;
+  /** ISO time of this consolidation: the workflow's, so every retry writes the same one. */
+  consolidationDate: string;
+}
+
+export interface GoldenRecordInput {
+  views: ViewConfig[];
+  batchSize: number;
+  /** Defaults to DEFAULT_REFRESH (4 attempts, 120 s apart). */
+  refresh?: Partial<Pick<RefreshViewsInput, 'attempts' | 'retryInterval'>>;
+}
+
+export type GoldenRecordStage = 'refreshing' | 'waiting_for_rerun' | 'upserting' | 'done';
+
+export interface GoldenRecordStatus {
+  stage: GoldenRecordStage;
+  refreshRuns: number;
+  lastRefreshError?: string;
+}

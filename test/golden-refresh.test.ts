@@ -1,7 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import pg from 'pg';
+import type pg from 'pg';
 import { createActivities } from '../activities';
 import type { Env } from '../common/env';
 import { openResources, type Resources } from '../common/resources';
@@ -11,16 +11,7 @@ import type { ViewConfig } from '../golden-record/views-config';
 import { toolPath } from '../stack/tools';
 import { refreshViewsWorkflow } from '../workflows';
 import { freshMigratedPair } from './support/migrated';
-
-const STUCK: ViewConfig = { schema: 'v_stuck', materialized_view: 'stuck_mv', sources: [{ schema: 'dvd_rental', table: 'film' }] };
-
-/** A real view whose last_refresh_date is a constant: refreshing it can never move it. */
-async function createStuckView(target: pg.Pool, lastRefresh: 'constant' | 'now'): Promise<void> {
-  const stamp = lastRefresh === 'constant' ? `timestamp '2000-01-01'` : `now() at time zone 'UTC'`;
-  await target.query(`create schema if not exists v_stuck; drop materialized view if exists v_stuck.stuck_mv`);
-  await target.query(`create materialized view v_stuck.stuck_mv as select 1 as id, ${stamp} as last_refresh_date`);
-  await target.query(`create unique index on v_stuck.stuck_mv (id)`);
-}
+import { createStuckView, STUCK_VIEW } from './support/stuck-view';
 
 const seconds = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
   Number(time?.seconds ?? 0) + (time?.nanos ?? 0) / 1e9;
@@ -36,7 +27,7 @@ describe('views refresh with retries (time-skipping)', () => {
     env = await freshMigratedPair({ source: 'refresh_source', target: 'refresh_target' });
     resources = await openResources(env);
     target = resources.targetPg;
-    views = [...(await readViewsConfigFile(GOLDEN_RECORD_VIEWS_CONFIG)), STUCK];
+    views = [...(await readViewsConfigFile(GOLDEN_RECORD_VIEWS_CONFIG)), STUCK_VIEW];
     testEnvironment = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: toolPath(env, 'temporal-test-server') } },
     });

@@ -1,3 +1,5 @@
 export * from './health-check';
 export * from './migration';
 export * from './refresh-views';
+export * from './golden-record';
+export * from './upsert-golden-records';

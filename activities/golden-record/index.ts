@@ -1,8 +1,10 @@
+import { Context } from '@temporalio/activity';
 import type { ViewConfig } from '../../golden-record/views-config';
 import type { ActivityDeps } from '../deps';
+import { upsertGoldenRecords, type UpsertProgress } from './upsert';
 import { ensureViews, refreshViews } from './views';
 
-export function goldenRecordActivities({ targetPg }: ActivityDeps) {
+export function goldenRecordActivities({ targetPg, mongo }: ActivityDeps) {
   return {
     /** Creates (or upgrades) the golden record's materialized views; idempotent. */
     goldenEnsureViews() {
@@ -12,6 +14,26 @@ export function goldenRecordActivities({ targetPg }: ActivityDeps) {
     /** Refreshes every view, checked by last_refresh_date; throws NotAllViewsRefreshed naming the stale ones. */
     goldenRefreshViews({ views }: { views: ViewConfig[] }) {
       return refreshViews({ target: targetPg, views });
+    },
+
+    /**
+     * One document per customer into MongoDB. Heartbeats the last customer written; a retried attempt
+     * resumes after it (writes are keyed by _id, so a replayed batch changes nothing).
+     */
+    goldenUpsertRecords({ batchSize, consolidationDate }: { batchSize: number; consolidationDate: string }) {
+      const context = Context.current();
+      const resumed = context.info.heartbeatDetails as UpsertProgress | undefined;
+      return upsertGoldenRecords({
+        target: targetPg,
+        mongo,
+        // sources[].path names host and database only: the URL's credentials never leave the worker
+        targetUrl: targetPg.options.connectionString ?? '',
+        batchSize,
+        consolidationDate: new Date(consolidationDate),
+        resumeAfterCustomerId: resumed?.lastCustomerId,
+        onBatch: (progress) => context.heartbeat(progress),
+        signal: context.cancellationSignal,
+      });
     },
   };
 }
