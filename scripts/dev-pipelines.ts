@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../migration/config-file';
-import { healthCheckWorkflow, migrationWorkflow } from '../workflows';
+import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../golden-record/views-config-file';
+import { goldenRecordWorkflow, healthCheckWorkflow, migrationWorkflow } from '../workflows';
 
 export interface DevPipeline {
   name: string;
@@ -34,6 +35,18 @@ export const DEV_PIPELINES: DevPipeline[] = [
       const rows = result.tables.reduce((sum, table) => sum + table.rows, 0);
       const modes = [...new Set(result.tables.map((table) => table.mode))].join('/');
       return `${result.tables.length} tables (${modes}), ${rows} rows now in the target schema dvd_rental`;
+    },
+  },
+  {
+    name: 'golden-record',
+    async run(client, { taskQueue, workflowId }) {
+      const views = await readViewsConfigFile(GOLDEN_RECORD_VIEWS_CONFIG);
+      const { upsert } = await client.workflow.execute(goldenRecordWorkflow, {
+        taskQueue,
+        workflowId,
+        args: [{ views, batchSize: 1000 }],
+      });
+      return `${views.length} views refreshed; CustomersGoldenRecord: ${upsert.inserted} inserted, ${upsert.updated} updated, ${upsert.unchanged} unchanged, ${upsert.quarantined} quarantined`;
     },
   },
 ];
