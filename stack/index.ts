@@ -47,15 +47,15 @@ function stackDatabases(env: Env): string[] {
 
 /** Starts what is not running yet and reuses what already answers. */
 export async function startStack(env: Env): Promise<StackStatus> {
-  const [postgres, ...others] = services(env);
+  const all = services(env);
+  // Checking every tool first means a missing one is reported before anything starts.
+  for (const service of all) if (!(await answers(service))) service.checkInstalled();
   const status: Record<string, ServiceState> = {};
-  for (const service of [postgres!, ...others]) {
-    // Checking every tool first means a missing one is reported before anything starts.
-    if (!(await answers(service))) service.checkInstalled();
+  for (const service of all) {
+    status[service.name] = await ensureRunning(env, service);
+    // FerretDB, started next, keeps its data in the cluster's ferretdb database.
+    if (service.name === 'PostgreSQL') await ensureDatabases(env, stackDatabases(env));
   }
-  status[postgres!.name] = await ensureRunning(env, postgres!);
-  await ensureDatabases(env, stackDatabases(env));
-  for (const service of others) status[service.name] = await ensureRunning(env, service);
   return { services: status, temporalUiUrl: env.TEMPORAL_UI_URL };
 }
 

@@ -26,7 +26,7 @@ export function envWithDatabases(databases: { source: string; target: string }):
 
 /** Fresh source (loaded with dvd_rental) and target (empty) databases. */
 export async function freshDvdRentalPair(databases: { source: string; target: string }): Promise<Env> {
-  await Promise.all([freshDatabase(databases.source), freshDatabase(databases.target)].map(async (p) => (await p).end()));
+  for (const name of [databases.source, databases.target]) await (await freshDatabase(name)).end();
   const env = envWithDatabases(databases);
   await loadSource(env, DVD_RENTAL_DATA);
   return env;
