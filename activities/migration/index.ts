@@ -4,7 +4,7 @@ import { MigrationConfigError } from '../../migration/errors';
 import type { CopyMode, DeleteMode, TableSpec } from '../../migration/types';
 import { tableExists } from './catalog';
 import { applyDeletes, copyTable, type CopyTableOutcome } from './copy-table';
-import { completedTables, forgetRun, recordCompleted } from './ledger';
+import { completedTables, ensureLedger, forgetRun, recordCompleted } from './ledger';
 import { progressReporter } from './progress-reporter';
 import { finishTargetSchema, prepareTargetSchema } from './target-schema';
 
@@ -21,7 +21,8 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
       if (missing.length) throw new MigrationConfigError(missing.join('\n'));
     },
 
-    migrationPrepareTarget({ tables, recreate }: { tables: TableSpec[]; recreate: boolean }) {
+    async migrationPrepareTarget({ tables, recreate }: { tables: TableSpec[]; recreate: boolean }) {
+      await ensureLedger(targetPg);
       return prepareTargetSchema({ source: sourcePg, target: targetPg, tables, recreate });
     },
 

@@ -6,6 +6,7 @@ import type pg from 'pg';
  */
 const LEDGER = '_migration.completed_tables';
 
+/** Created with the target schema (migrationPrepareTarget), before any other ledger call. */
 export async function ensureLedger(target: pg.Pool): Promise<void> {
   await target.query(`create schema if not exists _migration`);
   await target.query(
@@ -23,7 +24,6 @@ export async function recordCompleted(
   target: pg.Pool,
   entry: { runKey: string; table: string; rows: number; checksum: string },
 ): Promise<void> {
-  await ensureLedger(target);
   await target.query(
     `insert into ${LEDGER} (run_key, table_name, rows, checksum) values ($1, $2, $3, $4)
      on conflict (run_key, table_name) do update set rows = excluded.rows, checksum = excluded.checksum, completed_at = now()`,
@@ -35,7 +35,6 @@ export async function completedTables(
   target: pg.Pool,
   runKey: string,
 ): Promise<Array<{ table: string; rows: number; checksum: string }>> {
-  await ensureLedger(target);
   const { rows } = await target.query<{ table: string; rows: string; checksum: string }>(
     `select table_name as table, rows, checksum from ${LEDGER} where run_key = $1 order by table_name`,
     [runKey],
@@ -44,6 +43,5 @@ export async function completedTables(
 }
 
 export async function forgetRun(target: pg.Pool, runKey: string): Promise<void> {
-  await ensureLedger(target);
   await target.query(`delete from ${LEDGER} where run_key = $1`, [runKey]);
 }
