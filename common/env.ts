@@ -1,9 +1,18 @@
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { config as loadDotenv } from 'dotenv';
 import { TASK_QUEUE } from './names';
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
+/** The checkout (or image) root: the nearest folder above this module with a package.json, from sources or dist/. */
+export const REPO_ROOT = findRepoRoot(__dirname);
+
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
+  }
+}
 
 const port = z.coerce.number().int().min(1).max(65535);
 const nonEmpty = z.string().trim().min(1);

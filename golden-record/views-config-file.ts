@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { REPO_ROOT } from '../common/env';
 import { ViewsConfigError } from './errors';
 import { parseViewsConfig, type ViewConfig } from './views-config';
 
 /** The golden-record views: v_dvd_rental's three materialized views over dvd_rental. */
-export const GOLDEN_RECORD_VIEWS_CONFIG = path.resolve(__dirname, '..', 'config', 'views.json');
+export const GOLDEN_RECORD_VIEWS_CONFIG = path.join(REPO_ROOT, 'config', 'views.json');
 
 /** Reads and validates a views config file; every error names the file. */
 export async function readViewsConfigFile(file: string): Promise<ViewConfig[]> {

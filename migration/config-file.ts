@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { REPO_ROOT } from '../common/env';
 import { parseMigrationConfig } from './config';
 import { MigrationConfigError } from './errors';
 import type { TableSpec } from './types';
 
 /** The dvd_rental config: its 15 tables, schema public to dvd_rental. */
-export const DVD_RENTAL_MIGRATION_CONFIG = path.resolve(__dirname, '..', 'config', 'migration.json');
+export const DVD_RENTAL_MIGRATION_CONFIG = path.join(REPO_ROOT, 'config', 'migration.json');
 
 /** Where a JSON.parse message puts the error, if it says: its end, or "at position N". */
 function reportedOffset(message: string, length: number): number | undefined {
