@@ -29,12 +29,12 @@ export function createWorker({ env, resources, connection, taskQueue = env.TEMPO
 async function main(): Promise<void> {
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL, { component: 'worker' });
-  installRuntime(logger, 'INFO');
+  installRuntime(logger, 'INFO', { metricsBindAddress: env.METRICS_BIND_ADDRESS });
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const resources = await openResources(env);
   try {
     const worker = await createWorker({ env, resources, connection });
-    logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, temporal: env.TEMPORAL_ADDRESS }, 'worker started');
+    logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, temporal: env.TEMPORAL_ADDRESS, metrics: env.METRICS_BIND_ADDRESS }, 'worker started');
     // Worker.run() returns after SIGINT/SIGTERM once running tasks have finished (the SDK's shutdown signals).
     await worker.run();
   } finally {

@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 
 export interface ConnectionsReport {
@@ -20,7 +21,9 @@ export function healthActivities(deps: ActivityDeps) {
         serverVersion(deps.targetPg),
         deps.mongo.command({ ping: 1 }),
       ]);
-      return { sourcePostgres, targetPostgres, mongoPing: Number(ping.ok) };
+      const report = { sourcePostgres, targetPostgres, mongoPing: Number(ping.ok) };
+      log.info('data stores answered', { ...report });
+      return report;
     },
   };
 }

@@ -68,6 +68,10 @@ function connectionSchema(stack: z.infer<typeof stackSchema>) {
     ),
     DVDRENTAL_ARCHIVE: nonEmpty.optional(),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** Where the worker serves its Temporal metrics for Prometheus (`GET /metrics`); `off` serves none. */
+    METRICS_BIND_ADDRESS: nonEmpty
+      .regex(/^(off|(\[[0-9A-Fa-f:.]+\]|[^\s/:[\]]+):\d{1,5})$/, 'must be host:port (e.g. 0.0.0.0:9464) or off')
+      .default('127.0.0.1:9464'),
   });
 }
 

@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { CONNECTION_RETRY } from '../common/retry';
 
@@ -13,6 +13,7 @@ export interface HealthCheckInput {
 
 /** A round trip through Temporal and the worker to every data store. */
 export async function healthCheckWorkflow(input: HealthCheckInput) {
+  log.info('health check requested', { requestedBy: input.requestedBy });
   const connections = await checkConnections();
   return { requestedBy: input.requestedBy, connections };
 }

@@ -11,6 +11,8 @@ const TEST_DEFAULTS: Record<string, string> = {
   STACK_TEMPORAL_UI_PORT: '8244',
   STACK_FERRETDB_PORT: '27028',
   LOG_LEVEL: 'warn',
+  // worker processes of concurrent test runs would all claim the default metrics port
+  METRICS_BIND_ADDRESS: 'off',
 };
 
 for (const [name, value] of Object.entries(TEST_DEFAULTS)) process.env[name] ??= value;
