@@ -32,7 +32,7 @@ import { contendersTable, goalLines, phaseLines, statementLines, type Goal } fro
 import { ensureSource } from './migration-bench/source';
 import { SLOW_MS } from './migration-bench/statement-log';
 import { countRows, dropDatabase, machineFacts, readTables, serverVersion, totalRows, withPool, type Measurement } from './migration-bench/support';
-import { bundleQuietly } from './migration-bench/workflow';
+import { buildWorker, bundleQuietly, WORKER_COMMAND } from './migration-bench/workflow';
 
 const SOURCE = 'bench_source';
 const SMALL_SOURCE = 'bench_source_small';
@@ -167,7 +167,7 @@ function printResults(full: FullScale, small: SmallScale): void {
 function printDiagnostics(full: FullScale): void {
   const { headline } = full;
   console.log(
-    `\n== worker memory (headline run; \`node --import tsx worker.ts\` as stack/worker-process.ts starts it, workflows prebundled) ==\n` +
+    `\n== worker memory (headline run; \`${WORKER_COMMAND}\` built by npm run build, as stack/worker-process.ts starts it; workflows prebundled) ==\n` +
       `  peak RSS ${headline.peakRssMb.toFixed(0)} MB (VmHWM); ${headline.startupRssMb.toFixed(0)} MB once started, before any task; ` +
       `${headline.runRssMb.toFixed(0)} MB highest VmRSS sampled during the run`,
   );
@@ -198,6 +198,7 @@ async function main(): Promise<void> {
   const env = loadEnv();
   await startStack(env);
   ensureClientTools(env);
+  buildWorker();
   const workflowBundle = await bundleQuietly(env);
   const context: Context = { env, workflowBundle, client: await connectClient(env), tables: await readTables() };
   try {
