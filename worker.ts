@@ -4,6 +4,7 @@ import { loadEnv, type Env } from './common/env';
 import { createLogger } from './common/logger';
 import { openResources, type Resources } from './common/resources';
 import { installRuntime } from './common/runtime';
+import { ensureSearchAttributes } from './pipeline/register-search-attributes';
 
 export interface WorkerOptions {
   env: Env;
@@ -13,7 +14,8 @@ export interface WorkerOptions {
 }
 
 /** Builds a worker whose activities get their connections injected (tests pass their own). */
-export function createWorker({ env, resources, connection, taskQueue = env.TEMPORAL_TASK_QUEUE }: WorkerOptions): Promise<Worker> {
+export async function createWorker({ env, resources, connection, taskQueue = env.TEMPORAL_TASK_QUEUE }: WorkerOptions): Promise<Worker> {
+  await ensureSearchAttributes(connection.operatorService, env.TEMPORAL_NAMESPACE);
   return Worker.create({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,

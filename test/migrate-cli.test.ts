@@ -12,7 +12,7 @@ const run = promisify(execFile);
 /** Runs `npm run migrate` as a user would (without npm's banner); resolves with the exit code and output. */
 async function migrateCli(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts', ...args], {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'cli/index.ts', 'migrate', ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
     });
@@ -37,13 +37,13 @@ describe('npm run migrate', () => {
     expect(result.stdout).toContain('step 6: payment');
   });
 
-  test('a config with a cycle exits 1 with the cycle and the file named', async () => {
+  test('a config with a cycle exits 2 with the cycle and the file named', async () => {
     const file = configFile('cyclic', [
       { name: 'a', schema_in: 'public', schema_out: 'x', depends_on: ['b'] },
       { name: 'b', schema_in: 'public', schema_out: 'x', depends_on: ['a'] },
     ]);
     const result = await migrateCli(['--config', file, '--dry-run']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(file);
     expect(result.stderr).toMatch(/dependency cycle: (a -> b -> a|b -> a -> b)/);
   });

@@ -3,3 +3,4 @@ export * from './migration';
 export * from './refresh-views';
 export * from './golden-record';
 export * from './upsert-golden-records';
+export * from './daily-pipeline';

@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../golden-record/views-config-file';
+import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../migration/config-file';
+import type { MigrationOptions } from '../migration/types';
+import { dailyPipelineInputSchema, type DailyPipelineInput, type DailyStep } from './types';
+
+export const DEFAULT_MIGRATION_OPTIONS: MigrationOptions = { mode: 'auto', deletes: 'delete', parallelism: 2, recreate: false };
+export const DEFAULT_UPSERT_BATCH = 1000;
+
+export interface DailyInputOptions {
+  configName?: string;
+  migrationConfig?: string;
+  viewsConfig?: string;
+  businessDate?: string;
+  fromStep?: DailyStep;
+  migrationOptions?: Partial<MigrationOptions>;
+}
+
+/** The daily pipeline's input from the config files (validated: a bad file is an error naming it). */
+export async function dailyPipelineInput(options: DailyInputOptions = {}): Promise<DailyPipelineInput> {
+  const migrationConfig = options.migrationConfig ?? DVD_RENTAL_MIGRATION_CONFIG;
+  const tables = await readMigrationConfigFile(migrationConfig);
+  const views = await readViewsConfigFile(options.viewsConfig ?? GOLDEN_RECORD_VIEWS_CONFIG);
+  return dailyPipelineInputSchema.parse({
+    configName: options.configName ?? 'dvd_rental',
+    businessDate: options.businessDate,
+    fromStep: options.fromStep,
+    migration: {
+      configName: path.basename(migrationConfig, path.extname(migrationConfig)),
+      tables,
+      options: { ...DEFAULT_MIGRATION_OPTIONS, ...options.migrationOptions },
+    },
+    goldenRecord: { views, batchSize: DEFAULT_UPSERT_BATCH },
+  });
+}
