@@ -8,6 +8,7 @@ import { dailyCommand } from './commands/daily';
 import { goldenCommand } from './commands/golden';
 import { migrateCommand } from './commands/migrate';
 import { schedulesCommand } from './commands/schedules';
+import { lineageCommand } from './commands/lineage';
 import { statusCommand } from './commands/status';
 import { EXIT } from './errors';
 import { reportError, type GlobalOptions } from './output';
@@ -22,6 +23,7 @@ const globals = () => program.opts<GlobalOptions>();
 for (const command of [dailyCommand, goldenCommand, migrateCommand, schedulesCommand, statusCommand]) {
   program.addCommand(command(globals));
 }
+program.addCommand(lineageCommand(globals));
 
 /** Usage errors (unknown command, missing option) exit 2, like other bad input; --help exits 0. */
 function usageExitCodes(command: Command): void {
