@@ -75,6 +75,11 @@ function connectionSchema(stack: z.infer<typeof stackSchema>) {
   });
 }
 
+/** Every variable the schema reads (deployment checks: a variable set under another name is a typo). */
+export function envVariableNames(): string[] {
+  return [...Object.keys(stackSchema.shape), ...Object.keys(connectionSchema(stackSchema.parse({})).shape)];
+}
+
 export type StackEnv = z.infer<typeof stackSchema>;
 export type Env = StackEnv & z.infer<ReturnType<typeof connectionSchema>>;
 
