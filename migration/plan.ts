@@ -75,24 +75,27 @@ export interface ReadyQuery {
   running: Iterable<string>;
   /** Tables that must not start (failed, not_run, skipped). */
   excluded?: Iterable<string>;
+  /** Tables that may start before their dependencies are done (their target has no foreign key yet). */
+  free?: Iterable<string>;
   parallelism: number;
 }
 
 /**
- * The tables that may start now, in plan order: not started yet, every dependency done, and no
- * more than `parallelism` running at once. A dependency outside `tables` counts as done: it is
+ * The tables that may start now, in plan order: not started yet, every dependency done (unless
+ * `free`), and no more than `parallelism` running at once. A dependency outside `tables` counts as done: it is
  * outside this run (e.g. `only`) and must already be in the target.
  */
-export function readyTables({ tables, done, running, excluded = [], parallelism }: ReadyQuery): string[] {
+export function readyTables({ tables, done, running, excluded = [], free = [], parallelism }: ReadyQuery): string[] {
   if (!Number.isInteger(parallelism) || parallelism < 1) {
     throw new MigrationConfigError(`parallelism must be a positive integer, got ${parallelism}`);
   }
   const finished = new Set(done);
   const started = new Set([...finished, ...running, ...excluded]);
   const dependencies = dependencyMap(tables);
+  const unordered = new Set(free);
   const slots = parallelism - new Set(running).size;
   const ready = planMigration(tables).order.filter(
-    (name) => !started.has(name) && dependencies.get(name)!.every((dep) => finished.has(dep)),
+    (name) => !started.has(name) && (unordered.has(name) || dependencies.get(name)!.every((dep) => finished.has(dep))),
   );
   return ready.slice(0, Math.max(0, slots));
 }

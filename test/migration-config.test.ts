@@ -254,6 +254,15 @@ describe('migration plan', () => {
     expect(readyTables({ tables: only, done: ['rental'], running: [], parallelism: 4 })).toEqual(['payment']);
   });
 
+  test('readyTables lets free tables (no foreign key in the target yet) start before their dependencies, in plan order', () => {
+    const free = ['rental', 'payment'];
+    const ready = (done: string[], running: string[], parallelism: number) =>
+      readyTables({ tables: DVD_RENTAL, done, running, parallelism, free });
+    expect(ready([], [], 4)).toEqual(['actor', 'category', 'country', 'language']);
+    expect(ready([], [], 8)).toEqual(['actor', 'category', 'country', 'language', 'rental', 'payment']);
+    expect(ready(['actor', 'category', 'country', 'language'], ['city'], 8)).toEqual(['film', 'rental', 'payment']);
+  });
+
   test('readyTables rejects a parallelism below 1', () => {
     expect(() => readyTables({ tables: DVD_RENTAL, done: [], running: [], parallelism: 0 })).toThrow(MigrationConfigError);
     expect(() => readyTables({ tables: DVD_RENTAL, done: [], running: [], parallelism: 1.5 })).toThrow('parallelism');

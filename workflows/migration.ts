@@ -70,6 +70,8 @@ const isDone = (entry: TableProgress) => entry.state === 'copied' || entry.state
 
 class MigrationRun {
   failure?: { table: string; message: string };
+  /** Tables whose target has no foreign key yet: their load order is free (keys and FKs come after the rows). */
+  free: string[] = [];
 
   constructor(
     private readonly input: MigrationInput,
@@ -123,6 +125,7 @@ class MigrationRun {
           done: names(isDone),
           running: [...running.keys()],
           excluded: names((entry) => entry.state === 'failed'),
+          free: this.free,
           parallelism: this.input.options.parallelism,
         });
         for (const name of ready) {
@@ -168,6 +171,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Migratio
 
   await orFail(schemaActivities.migrationCheckSource({ tables }));
   const schema = await orFail(schemaActivities.migrationPrepareTarget({ tables, recreate: input.options.recreate }));
+  run.free = schema.withoutForeignKeys;
   await run.skipCompleted();
   await run.copyAll();
   await run.applyDeletes();

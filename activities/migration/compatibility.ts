@@ -1,5 +1,5 @@
 // An existing target table is reused when every source column is there with the same type and the
-// primary key is the same; target-only columns (e.g. geocoding's city.longitude) are allowed.
+// primary key is the same or still missing; target-only columns (e.g. geocoding's city.longitude) are allowed.
 import type pg from 'pg';
 import { describeColumns, primaryKey } from './catalog';
 import type { SourceColumn, SourceTable } from './introspect';
@@ -21,7 +21,8 @@ export async function incompatibilities(
   const columns = new Map((await describeColumns(db, target.schema, target.name)).map((column) => [column.name, column.type]));
   const problems = table.columns.flatMap((column) => columnProblems(column, columns.get(column.name), names));
   const targetKey = await primaryKey(db, target.schema, target.name);
-  if (JSON.stringify(targetKey) !== JSON.stringify(table.primaryKey)) {
+  // No key yet is fine: the copy adds the keys the target lacks (a run that failed before building them).
+  if (targetKey.length > 0 && JSON.stringify(targetKey) !== JSON.stringify(table.primaryKey)) {
     problems.push(`primary key (${table.primaryKey.join(', ')}) in the source, (${targetKey.join(', ')}) in the target`);
   }
   return problems;

@@ -1,5 +1,7 @@
 // Copies one table from the source to the target: FULL (replace its rows) or SYNC (by primary key,
-// writing only what changed), verified by row count and checksum before the target commits.
+// writing only what changed), verified by row count and checksum before the target commits. The keys
+// and indexes the target table lacks are built in the same transaction: after the rows for a full copy
+// (one sort per index instead of index upkeep per row), before them for a sync (the upsert needs the key).
 import type pg from 'pg';
 import type { CopyMode, CopyTableResult, DeleteMode, TableSpec } from '../../migration/types';
 import { columnList, quoteIdent } from './catalog';
@@ -10,6 +12,8 @@ import { addDeletedFlag, countMissing, removeMissing } from './deletes';
 import { keyMatch, STAGE_TABLE, stageSourceRows, upsertChanges } from './sync-table';
 import { asTableDataError } from './table-data-error';
 import { DELETED_FLAG_COLUMN, describePair, type TablePair } from './table-pair';
+import { relationMap } from './schema-config';
+import { buildTableKeys, readSourceTableKeys, type TableKeys } from './table-keys';
 import { verifyCopy } from './verify';
 
 export type { CopyProgress } from './copy-progress';
@@ -47,16 +51,18 @@ interface Run {
   options: CopyTableOptions;
   progress: ProgressTracker;
   notes: string[];
+  keys: TableKeys;
 }
 
 export async function copyTable(options: CopyTableOptions): Promise<CopyTableOutcome> {
   const label = `${options.table.schema_out}.${options.table.name}`;
   const progress = new ProgressTracker(options.onProgress);
   try {
+    const keys = await readSourceTableKeys(options.source, options.table);
     const outcome = await inTransactions(options, options.signal, async (sessions) => {
       const pair = await describePair(sessions, options.table);
       const plan = choosePlan(options.mode, pair);
-      const run = { sessions, pair, options, progress, notes: plan.notes };
+      const run = { sessions, pair, options, progress, notes: plan.notes, keys };
       return plan.kind === 'sync' ? syncRows(run) : replaceRows(run, plan.clear);
     });
     progress.report({ phase: 'done' });
@@ -100,6 +106,7 @@ async function replaceRows(run: Run, clear: 'none' | 'truncate' | 'delete'): Pro
     onChunk: progress.chunks('copy'),
   });
   const verified = await progress.step('verify', () => verifyCopy(sessions, pair));
+  await progress.step('keys', () => buildKeys(run));
   const changes = { inserted: copied.rows, updated: 0, deleted: 0 };
   return { ...outcome(run, 'full', verified), bytes: copied.bytes, changes, pendingDeletes: 0 };
 }
@@ -107,6 +114,7 @@ async function replaceRows(run: Run, clear: 'none' | 'truncate' | 'delete'): Pro
 async function syncRows(run: Run): Promise<CopyTableOutcome> {
   const { sessions, options, progress } = run;
   const pair = options.deletes === 'flag' ? await addDeletedFlag(sessions.target, run.pair) : run.pair;
+  await progress.step('keys', () => buildKeys(run)); // the upsert matches rows by key
   progress.report({ phase: 'stage' });
   const staged = await stageSourceRows(sessions, {
     pair,
@@ -120,6 +128,9 @@ async function syncRows(run: Run): Promise<CopyTableOutcome> {
   );
   return { ...outcome({ ...run, pair }, 'sync', verified), bytes: staged.bytes, ...applied };
 }
+
+/** In the copy's transaction: a table whose keys cannot be built (duplicates) keeps none of its rows. */
+const buildKeys = (run: Run) => buildTableKeys(run.sessions.target, run.keys, relationMap([run.options.table]));
 
 async function applyChanges(sessions: Sessions, pair: TablePair, options: CopyTableOptions) {
   // Deletes first: a key or unique value freed at the source may be reused by an inserted row.

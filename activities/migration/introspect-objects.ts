@@ -8,13 +8,31 @@ export interface SourceIndex {
   definition: string;
 }
 
+/** A PRIMARY KEY, UNIQUE or EXCLUDE constraint: an index the constraint owns. */
+export interface SourceKey {
+  name: string;
+  definition: string;
+  primary: boolean;
+}
+
+export async function readKeys(db: pg.PoolClient, table: string): Promise<SourceKey[]> {
+  const { rows } = await db.query<SourceKey>(
+    `select conname as name, pg_get_constraintdef(oid) as definition, contype = 'p' as primary
+       from pg_constraint
+      where conrelid = $1::regclass and contype in ('p', 'u', 'x')
+      order by contype = 'p' desc, conname`,
+    [table],
+  );
+  return rows;
+}
+
 export interface SourceForeignKey {
   name: string;
   definition: string;
   references: QualifiedName;
 }
 
-/** Indexes that no PRIMARY KEY, UNIQUE or EXCLUDE constraint owns (those come with the table). */
+/** Indexes that no PRIMARY KEY, UNIQUE or EXCLUDE constraint owns (those are readKeys). */
 export async function readIndexes(db: pg.PoolClient, table: string): Promise<SourceIndex[]> {
   const { rows } = await db.query<SourceIndex>(
     `select c.relname as name, pg_get_indexdef(i.indexrelid) as definition

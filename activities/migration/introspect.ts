@@ -31,6 +31,8 @@ export interface SourceColumn {
 export interface SourceConstraint {
   name: string;
   definition: string;
+  /** p(rimary key), u(nique), c(heck), (e)x(clude): pre-data creates only the checks, see table-keys.ts. */
+  kind: 'p' | 'u' | 'c' | 'x';
 }
 
 export interface SourceSequence {
@@ -121,7 +123,7 @@ const sequenceOptions = (row: SequenceOptions): SequenceOptions => ({
 
 async function readConstraints(db: pg.PoolClient, table: string): Promise<SourceConstraint[]> {
   const { rows } = await db.query<SourceConstraint>(
-    `select conname as name, pg_get_constraintdef(oid) as definition
+    `select conname as name, pg_get_constraintdef(oid) as definition, contype as kind
        from pg_constraint
       where conrelid = $1::regclass and contype in ('p', 'u', 'c', 'x')
       order by contype = 'p' desc, conname`,

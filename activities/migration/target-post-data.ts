@@ -1,56 +1,47 @@
-// Post-data: indexes, foreign keys between config tables and sequence positions, once the rows are in.
+// Post-data: keys and indexes (unless the copy built them), foreign keys between config tables and
+// sequence positions, once the rows are in.
 import pg from 'pg';
 import type { TableSpec } from '../../migration/types';
 import { qualified } from './catalog';
 import { withQualifiedNames } from './introspect';
-import { readForeignKeys, readIndexes, type SourceForeignKey, type SourceIndex } from './introspect-objects';
+import { readForeignKeys, type SourceForeignKey } from './introspect-objects';
 import { lockTargetSchema, relationMap, targetOf, type SchemaInput } from './schema-config';
 import { displayName, nameKey, quotedName, rewriteNames, type NameMap } from './sql-names';
+import { buildTableKeys, readTableKeys, type BuiltKeys, type TableKeys } from './table-keys';
 
-/** One line per object: `dvd_rental.idx_title: created`, `...: present`, `...: skipped (...)`, `dvd_rental.actor_actor_id_seq = 200`. */
+/**
+ * One line per object: `dvd_rental.rental.rental_pkey: created`, `dvd_rental.idx_title: present`,
+ * `...: skipped (...)`, `dvd_rental.actor_actor_id_seq = 200`. A full copy builds its table's keys and
+ * indexes itself (copy-table.ts), so after one they are reported present.
+ */
 export interface FinishResult {
+  keys: string[];
   indexes: string[];
   foreignKeys: string[];
   sequences: string[];
 }
 
-interface PostData {
-  spec: TableSpec;
-  indexes: SourceIndex[];
+interface PostData extends TableKeys {
   foreignKeys: SourceForeignKey[];
 }
 
 async function readPostData(db: pg.PoolClient, tables: TableSpec[]): Promise<PostData[]> {
   const result: PostData[] = [];
   for (const spec of tables) {
-    const table = qualified(spec.schema_in, spec.name);
-    result.push({ spec, indexes: await readIndexes(db, table), foreignKeys: await readForeignKeys(db, table) });
+    const foreignKeys = await readForeignKeys(db, qualified(spec.schema_in, spec.name));
+    result.push({ ...(await readTableKeys(db, spec)), foreignKeys });
   }
   return result;
 }
 
-async function indexExists(db: pg.PoolClient, schema: string, name: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2`,
-    [schema, name],
-  );
-  return (rowCount ?? 0) > 0;
-}
-
-async function createIndexes(db: pg.PoolClient, tables: PostData[], relations: NameMap): Promise<string[]> {
-  const lines: string[] = [];
-  for (const { spec, indexes } of tables) {
-    for (const index of indexes) {
-      const label = displayName({ schema: spec.schema_out, name: index.name });
-      if (await indexExists(db, spec.schema_out, index.name)) {
-        lines.push(`${label}: present`);
-      } else {
-        await db.query(rewriteNames(index.definition, relations));
-        lines.push(`${label}: created`);
-      }
-    }
+async function buildKeys(db: pg.PoolClient, tables: PostData[], relations: NameMap): Promise<BuiltKeys> {
+  const built: BuiltKeys = { keys: [], indexes: [] };
+  for (const table of tables) {
+    const { keys, indexes } = await buildTableKeys(db, table, relations);
+    built.keys.push(...keys);
+    built.indexes.push(...indexes);
   }
-  return lines;
+  return built;
 }
 
 async function constraintExists(db: pg.PoolClient, table: string, name: string): Promise<boolean> {
@@ -135,14 +126,14 @@ async function advanceSequences(db: pg.PoolClient, tables: TableSpec[]): Promise
   return lines;
 }
 
-/** Idempotent: skips indexes and foreign keys already present, re-positions every sequence. */
+/** Idempotent: skips keys, indexes and foreign keys already present, re-positions every sequence. */
 export async function finishTargetSchema(input: SchemaInput): Promise<FinishResult> {
   const tables = await withQualifiedNames(input.source, (db) => readPostData(db, input.tables));
   const relations = relationMap(input.tables);
   return withQualifiedNames(input.target, async (db) => {
     await lockTargetSchema(db);
     return {
-      indexes: await createIndexes(db, tables, relations),
+      ...(await buildKeys(db, tables, relations)),
       foreignKeys: await createForeignKeys(db, tables, relations),
       sequences: await advanceSequences(db, input.tables),
     };

@@ -1,6 +1,7 @@
 // Builds the target schema from the source catalog. Pre-data (here): schemas, enum types, domains,
-// sequences, tables with PRIMARY KEY/UNIQUE/CHECK. Post-data (target-post-data.ts): indexes, foreign keys,
-// sequence positions, after the rows are copied because that is faster.
+// sequences, tables with their CHECK constraints. After the rows, because that is faster: each table's
+// keys and indexes (table-keys.ts, built by its copy), then foreign keys and sequence positions
+// (target-post-data.ts).
 import type pg from 'pg';
 import { SchemaIncompatibleError } from '../../migration/errors';
 import { tableExists } from './catalog';
@@ -10,7 +11,7 @@ import { readSourceTables, withQualifiedNames, type SourceSequence, type SourceT
 import { readNotReplicated } from './introspect-objects';
 import type { SourceType } from './introspect-types';
 import { lockTargetSchema, relationMap, targetOf, unique, type SchemaInput } from './schema-config';
-import { displayName, nameKey, type NameMap, type QualifiedName } from './sql-names';
+import { displayName, nameKey, quotedName, type NameMap, type QualifiedName } from './sql-names';
 
 export { finishTargetSchema, type FinishResult } from './target-post-data';
 export type { SchemaInput } from './schema-config';
@@ -26,6 +27,11 @@ export interface PrepareResult {
   reused: string[];
   recreated: string[];
   notReplicated: string[];
+  /**
+   * Config table names whose target table has no foreign key yet (all of them on a first run, whose
+   * foreign keys come after the rows): they may load before the tables they depend on.
+   */
+  withoutForeignKeys: string[];
 }
 
 type Plan = 'create' | 'reuse' | 'recreate';
@@ -116,11 +122,20 @@ async function applyPreData(db: pg.PoolClient, tables: SourceTable[], recreate: 
   for (const { target, plan } of planned) if (plan === 'recreate') await db.query(ddl.dropTableSql(target));
   await createTypesAndSequences(db, planned);
   for (const { table, target, names, plan } of planned) {
-    if (plan !== 'reuse') await db.query(ddl.createTableSql(target, table, names));
+    // Keys come after the rows (table-keys.ts); checks stay, they cost little per row.
+    const checks = table.constraints.filter((constraint) => constraint.kind === 'c');
+    if (plan !== 'reuse') await db.query(ddl.createTableSql(target, { columns: table.columns, constraints: checks }, names));
   }
   for (const { table, names } of planned) for (const sequence of table.sequences) await ownSequence(db, sequence, names);
   const named = (plan: Plan) => planned.filter((entry) => entry.plan === plan).map((entry) => displayName(entry.target));
-  return { created: named('create'), reused: named('reuse'), recreated: named('recreate') };
+  const withoutForeignKeys: string[] = [];
+  for (const { table, target } of planned) if (!(await hasForeignKeys(db, target))) withoutForeignKeys.push(table.spec.name);
+  return { created: named('create'), reused: named('reuse'), recreated: named('recreate'), withoutForeignKeys };
+}
+
+async function hasForeignKeys(db: pg.PoolClient, table: QualifiedName): Promise<boolean> {
+  const { rowCount } = await db.query(`select 1 from pg_constraint where conrelid = $1::regclass and contype = 'f'`, [quotedName(table)]);
+  return (rowCount ?? 0) > 0;
 }
 
 /** Idempotent: creates what is missing, reuses compatible tables, all in one target transaction. */
