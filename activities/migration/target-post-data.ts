@@ -1,12 +1,13 @@
-// Post-data: keys and indexes (unless the copy built them), foreign keys between config tables and
-// sequence positions, once the rows are in.
+// Post-data: keys and indexes (unless the copy built them), foreign keys between config tables
+// (foreign-keys.ts) and sequence positions, once the rows are in.
 import pg from 'pg';
 import type { TableSpec } from '../../migration/types';
 import { qualified } from './catalog';
 import { withQualifiedNames } from './introspect';
+import { addForeignKeys, validateForeignKeys } from './foreign-keys';
 import { readForeignKeys, type SourceForeignKey } from './introspect-objects';
 import { lockTargetSchema, relationMap, targetOf, type SchemaInput } from './schema-config';
-import { displayName, nameKey, quotedName, rewriteNames, type NameMap } from './sql-names';
+import { quotedName, type NameMap } from './sql-names';
 import { buildTableKeys, readTableKeys, type BuiltKeys, type TableKeys } from './table-keys';
 
 /**
@@ -42,31 +43,6 @@ async function buildKeys(db: pg.PoolClient, tables: PostData[], relations: NameM
     built.indexes.push(...indexes);
   }
   return built;
-}
-
-async function constraintExists(db: pg.PoolClient, table: string, name: string): Promise<boolean> {
-  const { rowCount } = await db.query(`select 1 from pg_constraint where conrelid = $1::regclass and conname = $2`, [table, name]);
-  return (rowCount ?? 0) > 0;
-}
-
-async function createForeignKey(db: pg.PoolClient, spec: TableSpec, key: SourceForeignKey, relations: NameMap): Promise<string> {
-  const target = targetOf(spec);
-  const label = `${displayName(target)}.${key.name}`;
-  if (!relations.has(nameKey(key.references.schema, key.references.name))) {
-    return `${label}: skipped (references ${displayName(key.references)}, which is not in the config)`;
-  }
-  if (await constraintExists(db, quotedName(target), key.name)) return `${label}: present`;
-  const definition = rewriteNames(key.definition, relations);
-  await db.query(`alter table ${quotedName(target)} add constraint ${pg.escapeIdentifier(key.name)} ${definition}`);
-  return `${label}: created`;
-}
-
-async function createForeignKeys(db: pg.PoolClient, tables: PostData[], relations: NameMap): Promise<string[]> {
-  const lines: string[] = [];
-  for (const { spec, foreignKeys } of tables) {
-    for (const key of foreignKeys) lines.push(await createForeignKey(db, spec, key, relations));
-  }
-  return lines;
 }
 
 interface FedColumn {
@@ -130,12 +106,13 @@ async function advanceSequences(db: pg.PoolClient, tables: TableSpec[]): Promise
 export async function finishTargetSchema(input: SchemaInput): Promise<FinishResult> {
   const tables = await withQualifiedNames(input.source, (db) => readPostData(db, input.tables));
   const relations = relationMap(input.tables);
-  return withQualifiedNames(input.target, async (db) => {
+  const { result, unvalidated } = await withQualifiedNames(input.target, async (db) => {
     await lockTargetSchema(db);
-    return {
-      ...(await buildKeys(db, tables, relations)),
-      foreignKeys: await createForeignKeys(db, tables, relations),
-      sequences: await advanceSequences(db, input.tables),
-    };
+    const keys = await buildKeys(db, tables, relations);
+    const foreignKeys = await addForeignKeys(db, tables, relations);
+    const sequences = await advanceSequences(db, input.tables);
+    return { result: { ...keys, foreignKeys: foreignKeys.lines, sequences }, unvalidated: foreignKeys.unvalidated };
   });
+  await validateForeignKeys(input.target, unvalidated);
+  return result;
 }
