@@ -31,7 +31,8 @@ export async function followRun(handle: WorkflowHandle, progress: () => Promise<
       drawn = lines.length;
       return;
     }
-    for (const line of lines.filter((candidate) => printedStates.get(candidate.id) !== candidate.state)) {
+    const changed = lines.filter((line) => line.state !== 'pending' && printedStates.get(line.id) !== line.state);
+    for (const line of changed) {
       printedStates.set(line.id, line.state);
       console.log(format(line));
     }

@@ -17,7 +17,8 @@ export interface RunOutcome<R> {
 }
 
 export async function outcomeOf<R>(env: Env, handle: WorkflowHandle): Promise<RunOutcome<R>> {
-  const base = { workflowId: handle.workflowId, url: workflowUrl(env, handle.workflowId) };
+  const runId = (handle as { firstExecutionRunId?: string }).firstExecutionRunId;
+  const base = { workflowId: handle.workflowId, runId, url: workflowUrl(env, handle.workflowId, runId) };
   try {
     return { ...base, ok: true, result: (await handle.result()) as R };
   } catch (error) {

@@ -1,27 +1,12 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { REPO_ROOT } from '../common/env';
 import { freshDvdRentalPair } from './support/dvdrental';
+import { runCli } from './support/cli';
 import { withWorker } from './support/stack';
 
-const run = promisify(execFile);
-
-/** Runs `npm run migrate` as a user would (without npm's banner); resolves with the exit code and output. */
-async function migrateCli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'cli/index.ts', 'migrate', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const migrateCli = (args: string[], env: Record<string, string> = {}) => runCli(['migrate', ...args], env);
 
 function configFile(name: string, content: unknown): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-cli-')), `${name}.json`);

@@ -37,10 +37,11 @@ const stepLines = async (client: Client, handle: WorkflowHandle): Promise<Progre
 function printOutcome(outcome: RunOutcome<DailyPipelineResult>, options: GlobalOptions): number {
   const summary = outcome.result ?? (outcome.details as DailyPipelineResult | undefined);
   emit(options, outcome, () => [
-    `daily pipeline ${summary?.businessDate ?? ''}: ${outcome.ok ? 'succeeded' : `failed: ${outcome.error}`}`,
+    `daily pipeline ${summary?.businessDate ?? ''}: ${outcome.ok ? 'succeeded' : 'failed'}`,
     ...(summary?.steps ?? []).map((step) => `  ${step.step.padEnd(16)} ${step.state}${step.elapsedMs ? ` (${(step.elapsedMs / 1000).toFixed(1)} s)` : ''}`),
     `Web UI: ${outcome.url}`,
   ]);
+  if (!outcome.ok && !options.json) console.error(`error: ${outcome.error}`);
   return outcome.ok ? EXIT.ok : EXIT.runFailed;
 }
 

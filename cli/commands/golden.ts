@@ -36,7 +36,8 @@ async function start(options: { date?: string; viewsConfig?: string; batchSize: 
     };
     await followRun(handle, stage, globals);
     const outcome = await outcomeOf(env, handle);
-    emit(globals, outcome, () => [outcome.ok ? `${workflowId}: succeeded` : `${workflowId}: failed: ${outcome.error}`, `Web UI: ${outcome.url}`]);
+    emit(globals, outcome, () => [`${workflowId}: ${outcome.ok ? 'succeeded' : 'failed'}`, `Web UI: ${outcome.url}`]);
+    if (!outcome.ok && !globals.json) console.error(`error: ${outcome.error}`);
     return outcome.ok ? EXIT.ok : EXIT.runFailed;
   });
 }

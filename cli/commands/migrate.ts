@@ -67,9 +67,9 @@ async function runMigration(env: Env, client: Client, input: MigrationInput, glo
     `\nmigration ${input.configName}: ${summary?.status ?? 'failed'}`,
     ...(summary?.tables ?? []).map(tableLine),
     ...(summary?.notReplicated.length ? [`not replicated (${summary.notReplicated.length}): ${summary.notReplicated.join(', ')}`] : []),
-    ...(outcome.ok ? [] : [`failed: ${outcome.error}`]),
     `Web UI: ${outcome.url}`,
   ]);
+  if (!outcome.ok && !globals.json) console.error(`error: ${outcome.error}`);
   return outcome.ok ? EXIT.ok : EXIT.runFailed;
 }
 
