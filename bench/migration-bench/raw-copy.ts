@@ -1,10 +1,11 @@
 // Contender "raw COPY pipe", the limit: COPY TO STDOUT on the source piped into COPY FROM STDIN on the
-// target, table by table or N at once, into bare tables (no keys, indexes or FKs), nothing verified.
+// target, table by table or N at once, into bare tables (no keys, indexes or FKs), nothing verified;
+// as a like-for-like variant, followed by the same post-data as the migration's.
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Env } from '../../common/env';
-import { prepareTargetSchema } from '../../activities/migration/target-schema';
+import { finishTargetSchema, prepareTargetSchema } from '../../activities/migration/target-schema';
 import type { TableSpec } from '../../migration/types';
 import { openPool, recreateDatabase, timed } from './support';
 
@@ -52,13 +53,20 @@ async function copyAll(source: pg.Pool, target: pg.Pool, tables: TableSpec[], la
   await Promise.all(Array.from({ length: lanes }, lane));
 }
 
-export async function rawCopy(env: Env, source: string, target: string, tables: TableSpec[], lanes: number): Promise<number> {
+/**
+ * With `postData`, the clock also runs over the migration's own post-data (finishTargetSchema: keys,
+ * indexes, foreign keys, sequences): the same end state as the migration, minus its checks.
+ */
+export async function rawCopy(env: Env, source: string, target: string, tables: TableSpec[], lanes: number, postData = false): Promise<number> {
   await recreateDatabase(env, target);
   const sourcePool = openPool(env, source, lanes + 1);
   const targetPool = openPool(env, target, lanes + 1);
   try {
     await createBareTables(sourcePool, targetPool, tables);
-    const { seconds } = await timed(() => copyAll(sourcePool, targetPool, tables, lanes));
+    const { seconds } = await timed(async () => {
+      await copyAll(sourcePool, targetPool, tables, lanes);
+      if (postData) await finishTargetSchema({ source: sourcePool, target: targetPool, tables });
+    });
     return seconds;
   } finally {
     await Promise.all([sourcePool.end(), targetPool.end()]);

@@ -40,7 +40,7 @@ export function goalLines(goals: Goal[]): string[] {
   });
 }
 
-/** The migration's wall time split by its activities, and the per-table copy activities (copy + verify, one transaction each). */
+/** The migration's wall time split by its activities, and the per-table copy activities (copy, verify, keys and indexes: one transaction each). */
 export function phaseLines(wallSeconds: number, phases: Phase[], result: MigrationResult, checksums: Map<string, number>): string[] {
   const schema = phaseSpan(phases, 'migrationCheckSource') + phaseSpan(phases, 'migrationPrepareTarget');
   const copy = phaseSpan(phases, 'migrationCopyTable');
@@ -48,9 +48,9 @@ export function phaseLines(wallSeconds: number, phases: Phase[], result: Migrati
   const rest = wallSeconds - schema - copy - finish;
   const share = (seconds: number) => `${seconds.toFixed(1).padStart(6)} s ${((seconds / wallSeconds) * 100).toFixed(0).padStart(3)}%`;
   const lines = [
-    `  source check + target pre-data (schemas, types, tables with keys)  ${share(schema)}`,
-    `  table copies, first start to last end (COPY + verify checksums)     ${share(copy)}`,
-    `  post-data (indexes, foreign keys, sequences)                        ${share(finish)}`,
+    `  source check + target pre-data (schemas, types, tables, no keys)   ${share(schema)}`,
+    `  table copies, first start to last end (COPY, verify, keys+indexes) ${share(copy)}`,
+    `  post-data (foreign keys, sequences; keys/indexes already present)  ${share(finish)}`,
     `  the rest (ledger, workflow tasks, gaps between activities)          ${share(rest)}`,
     '  per table (activity run time; checksum = both verify checksums timed again afterwards, on their own):',
   ];

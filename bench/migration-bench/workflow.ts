@@ -34,10 +34,12 @@ export interface WorkflowRunOptions {
   target: string;
   tables: TableSpec[];
   parallelism: number;
+  /** Node flags of the worker process; WORKER_NODE_FLAGS unless given. */
+  nodeFlags?: string[];
 }
 
 /** How the bench starts its worker: compiled JS as deployed (buildWorker first), young generation kept small. */
-export const WORKER_NODE_FLAGS = ['--max-semi-space-size=4'];
+export const WORKER_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=128'];
 export const WORKER_COMMAND = `node ${WORKER_NODE_FLAGS.join(' ')} dist/worker.js`;
 
 /** `npm run build`; a type error elsewhere in the tree still emits JavaScript, so it only warns. */
@@ -55,12 +57,14 @@ async function startWorker(options: WorkflowRunOptions, taskQueue: string) {
   const { env } = options;
   return startWorkerProcess({
     entry: 'compiled',
-    nodeFlags: WORKER_NODE_FLAGS,
+    nodeFlags: options.nodeFlags ?? WORKER_NODE_FLAGS,
     env: {
       SOURCE_DATABASE_URL: adminUrl(env, options.source),
       TARGET_DATABASE_URL: adminUrl(env, options.target),
       TEMPORAL_TASK_QUEUE: taskQueue,
       TEMPORAL_WORKFLOW_BUNDLE: options.workflowBundle,
+      // No metrics endpoint: its fixed port would clash with any other worker on the machine.
+      METRICS_BIND_ADDRESS: 'off',
     },
     logFile: path.join(env.STACK_DATA_DIR, 'logs', `bench-migration-worker-${options.target}-p${options.parallelism}.log`),
   });
