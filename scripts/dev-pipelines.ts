@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../migration/config-file';
-import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../golden-record/views-config-file';
-import { goldenRecordWorkflow, healthCheckWorkflow, migrationWorkflow } from '../workflows';
+import { dailyPipelineInput } from '../pipeline/inputs';
+import { dailyPipelineWorkflow, healthCheckWorkflow } from '../workflows';
 
 export interface DevPipeline {
   name: string;
@@ -24,29 +23,10 @@ export const DEV_PIPELINES: DevPipeline[] = [
     },
   },
   {
-    name: 'migration',
+    name: 'daily-pipeline',
     async run(client, { taskQueue, workflowId }) {
-      const tables = await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG);
-      const result = await client.workflow.execute(migrationWorkflow, {
-        taskQueue,
-        workflowId,
-        args: [{ configName: 'migration', tables, options: { mode: 'auto', deletes: 'delete', parallelism: 2, recreate: false } }],
-      });
-      const rows = result.tables.reduce((sum, table) => sum + table.rows, 0);
-      const modes = [...new Set(result.tables.map((table) => table.mode))].join('/');
-      return `${result.tables.length} tables (${modes}), ${rows} rows now in the target schema dvd_rental`;
-    },
-  },
-  {
-    name: 'golden-record',
-    async run(client, { taskQueue, workflowId }) {
-      const views = await readViewsConfigFile(GOLDEN_RECORD_VIEWS_CONFIG);
-      const { upsert } = await client.workflow.execute(goldenRecordWorkflow, {
-        taskQueue,
-        workflowId,
-        args: [{ views, batchSize: 1000 }],
-      });
-      return `${views.length} views refreshed; CustomersGoldenRecord: ${upsert.inserted} inserted, ${upsert.updated} updated, ${upsert.unchanged} unchanged, ${upsert.quarantined} quarantined`;
+      const result = await client.workflow.execute(dailyPipelineWorkflow, { taskQueue, workflowId, args: [await dailyPipelineInput()] });
+      return result.steps.map((step) => `${step.step} ${step.state} (${((step.elapsedMs ?? 0) / 1000).toFixed(1)} s, ${step.workflowId})`).join('; ');
     },
   },
 ];

@@ -5,12 +5,14 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadEnv, type Env } from '../common/env';
-
 import { workflowUrl } from '../common/temporal-client';
 import { createLogger } from '../common/logger';
 import { openResources } from '../common/resources';
 import { installRuntime } from '../common/runtime';
 import { defaultSourceData, describeSourceData, loadSource, sourceIsLoaded } from '../dataset/load-source';
+import { applySchedules } from '../schedules/apply';
+import { declaredSchedules } from '../schedules/declarations';
+import { describeSchedule } from '../schedules/operations';
 import { startStack } from '../stack';
 import { createWorker } from '../worker';
 import { DEV_PIPELINES } from './dev-pipelines';
@@ -45,9 +47,18 @@ async function runPipelines(env: Env, client: Client): Promise<boolean> {
   return ok;
 }
 
+/** The declared schedules, applied so the pipelines also run daily while the worker serves. */
+async function applyDevSchedules(env: Env, client: Client): Promise<void> {
+  const declarations = await declaredSchedules();
+  for (const { id, outcome } of await applySchedules(client, declarations, env.TEMPORAL_TASK_QUEUE)) {
+    const view = await describeSchedule(client, id, declarations);
+    console.log(`schedule ${id}: ${outcome}, ${view.paused ? 'paused' : `next run ${view.nextRuns[0] ?? 'none'}`}`);
+  }
+}
+
 async function main(): Promise<void> {
   const env = loadEnv();
-  installRuntime(createLogger(env.LOG_LEVEL, { component: 'dev' }));
+  installRuntime(createLogger(env.LOG_LEVEL, { component: 'dev' }), 'WARN', { metricsBindAddress: env.METRICS_BIND_ADDRESS });
   const stack = await startStack(env);
   for (const [name, state] of Object.entries(stack.services)) console.log(`${name}: ${state}`);
   await prepareSource(env);
@@ -60,7 +71,9 @@ async function main(): Promise<void> {
 
   const serving = worker.run();
   const ok = await runPipelines(env, client);
+  await applyDevSchedules(env, client);
   console.log(`\nTemporal Web UI: ${env.TEMPORAL_UI_URL}`);
+  console.log(`  filter the runs of a day: BusinessDate = "${new Date().toISOString().slice(0, 10)}"; the CLI: npm run cli -- --help`);
   if (once) worker.shutdown();
   else console.log('worker running on task queue', env.TEMPORAL_TASK_QUEUE, '- Ctrl-C stops it (the stack stays up: npm run stack -- stop)');
   await serving;
