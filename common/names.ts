@@ -5,3 +5,6 @@ export const TASK_QUEUE = 'dvd-rental-pipelines';
 
 /** Workflow id of the foundation's round-trip check; pipelines add their own ids. */
 export const PING_WORKFLOW_ID_PREFIX = 'ping';
+
+/** The daily pipeline: its schedule id, the prefix of its workflow ids and its `Pipeline` search attribute. */
+export const DAILY_PIPELINE = 'daily-pipeline';

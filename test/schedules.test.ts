@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { toolPath } from '../stack/tools';
 import { applySchedules } from '../schedules/apply';
 import { declaredSchedules, type ScheduleDeclaration } from '../schedules/declarations';
-import { backfillSchedule, describeSchedule, triggerSchedule } from '../schedules/operations';
+import { backfillSchedule, describeSchedule, listSchedules, triggerSchedule } from '../schedules/operations';
 import { jsonOf, runCli } from './support/cli';
 import { testEnv, withWorker } from './support/stack';
 
@@ -48,6 +48,12 @@ describe('schedules', () => {
         expect((await applySchedules(client, declarations, taskQueue)).map((o) => o.outcome)).toEqual(['unchanged', 'unchanged']);
         const after = await client.schedule.getHandle(declarations[0]!.id).describe();
         expect(after.info.lastUpdatedAt).toEqual(before.info.lastUpdatedAt);
+
+        const listed = (await listSchedules(client, declarations)).filter((view) => view.declared);
+        expect(listed.map((view) => [view.id, view.workflowType, view.overlap, view.catchupWindowMs, view.paused])).toEqual([
+          [declarations[0]!.id, 'dailyPipelineWorkflow', 'SKIP', 86_400_000, false],
+          [declarations[1]!.id, 'healthCheckWorkflow', 'SKIP', 3_600_000, false],
+        ]);
 
         const daily = declarations[0]!;
         const described = await temporalCliDescribe(daily.id);

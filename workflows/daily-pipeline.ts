@@ -1,11 +1,10 @@
 import { ApplicationFailure, defineQuery, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { DAILY_PIPELINE } from '../common/names';
 import { labelPairs, SCHEDULED_START_TIME } from '../pipeline/search-attributes';
 import { DAILY_STEPS, dailyPipelineInputSchema, type DailyPipelineInput, type DailyPipelineResult } from '../pipeline/types';
 import { STEP_RUNNERS } from './daily-steps';
 
 export const dailyPipelineProgressQuery = defineQuery<DailyPipelineResult>('dailyPipelineProgress');
-
-export const DAILY_PIPELINE = 'daily-pipeline';
 
 /** The input's date, else the schedule's time (so backfills get their own day), else the start time. */
 function businessDateOf(input: DailyPipelineInput): string {
