@@ -18,12 +18,13 @@ async function ownDeclarations(): Promise<ScheduleDeclaration[]> {
   return (await declaredSchedules()).map((declaration) => ({ ...declaration, id: `${prefix}-${declaration.id}` }));
 }
 
-/** What the real `temporal schedule describe` says about a schedule. */
-async function temporalCliDescribe(id: string) {
+/** What the real `temporal schedule ...` command prints, parsed. */
+async function temporalCli(args: string[]) {
   const env = testEnv();
-  const { stdout } = await execFileAsync(toolPath(env, 'temporal'), ['schedule', 'describe', '--address', env.TEMPORAL_ADDRESS, '--schedule-id', id, '--output', 'json']);
+  const { stdout } = await execFileAsync(toolPath(env, 'temporal'), ['schedule', ...args, '--address', env.TEMPORAL_ADDRESS, '--output', 'json']);
   return JSON.parse(stdout);
 }
+const temporalCliDescribe = (id: string) => temporalCli(['describe', '--schedule-id', id]);
 
 async function deleteAll(client: Client, declarations: ScheduleDeclaration[]) {
   for (const { id } of declarations) await client.schedule.getHandle(id).delete().catch(() => undefined);
@@ -54,6 +55,12 @@ describe('schedules', () => {
           [declarations[0]!.id, 'dailyPipelineWorkflow', 'SKIP', 86_400_000, false],
           [declarations[1]!.id, 'healthCheckWorkflow', 'SKIP', 3_600_000, false],
         ]);
+
+        // the list comes from visibility, which lags a little behind the schedules themselves
+        const idsOf = (entries: { scheduleId: string }[]) => entries.map((entry) => entry.scheduleId);
+        const declaredIds = declarations.map((declaration) => declaration.id);
+        const listedByCli = await waitFor(() => temporalCli(['list']), (entries) => declaredIds.every((id) => idsOf(entries).includes(id)));
+        expect(idsOf(listedByCli)).toEqual(expect.arrayContaining(declaredIds));
 
         const daily = declarations[0]!;
         const described = await temporalCliDescribe(daily.id);
