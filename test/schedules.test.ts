@@ -50,7 +50,8 @@ describe('schedules', () => {
         const after = await client.schedule.getHandle(declarations[0]!.id).describe();
         expect(after.info.lastUpdatedAt).toEqual(before.info.lastUpdatedAt);
 
-        const listed = (await listSchedules(client, declarations)).filter((view) => view.declared);
+        const declaredViews = async () => (await listSchedules(client, declarations)).filter((view) => view.declared);
+        const listed = await waitFor(declaredViews, (views) => views.length === declarations.length);
         expect(listed.map((view) => [view.id, view.workflowType, view.overlap, view.catchupWindowMs, view.paused])).toEqual([
           [declarations[0]!.id, 'dailyPipelineWorkflow', 'SKIP', 86_400_000, false],
           [declarations[1]!.id, 'healthCheckWorkflow', 'SKIP', 3_600_000, false],
