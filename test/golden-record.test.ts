@@ -3,13 +3,14 @@ import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import { GOLDEN_RECORD_COLLECTION } from '../golden-record/collections';
 import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../golden-record/views-config-file';
-import { goldenRecordStatusQuery, goldenRecordWorkflow, rerunRefreshSignal } from '../workflows';
+import { goldenRecordStatusQuery, goldenRecordWorkflow } from '../workflows';
+import { jsonOf, runCli } from './support/cli';
 import { freshMigratedPair } from './support/migrated';
 import { withWorker } from './support/stack';
 import { createStuckView, STUCK_VIEW } from './support/stuck-view';
 
 describe('golden record workflow', () => {
-  test('waits for a rerun after a failed refresh, never upserting stale views, then completes', async () => {
+  test('waits for a rerun after a failed refresh, never upserting stale views; the CLI shows its stage and sends the rerun', async () => {
     const env = { ...(await freshMigratedPair({ source: 'golden_source', target: 'golden_target' })), MONGODB_DATABASE: 'golden_workflow_test' };
     const mongo = await new MongoClient(env.MONGODB_URI).connect();
     const target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 1 });
@@ -35,9 +36,16 @@ describe('golden record workflow', () => {
         expect(status.lastRefreshError).toContain('v_stuck.stuck_mv');
         expect(await documents()).toBe(0);
 
+        const shown = await runCli(['--json', 'golden', 'status', handle.workflowId]);
+        expect(jsonOf<{ stage: { stage: string } }>(shown).stage.stage).toBe('waiting_for_rerun');
         await createStuckView(target, 'now');
-        await handle.signal(rerunRefreshSignal);
-        return handle.result();
+        const rerun = await runCli(['golden', 'rerun', handle.workflowId]);
+        expect(rerun).toMatchObject({ code: 0, stdout: expect.stringContaining(`sent rerunRefresh to ${handle.workflowId}`) });
+        const result = await handle.result();
+        const again = await runCli(['golden', 'rerun', handle.workflowId]);
+        expect(again.code).toBe(2);
+        expect(again.stderr).toContain('is done, not waiting for a rerun');
+        return result;
       }, env);
 
       expect(result.views.every((view) => view.refreshed)).toBe(true);
