@@ -56,7 +56,11 @@ async function copyTableSeedStyle(source: pg.PoolClient, target: pg.PoolClient, 
 /** The target tables with their keys (as a hand-made schema would have them), no other index, no FK. */
 async function prepareTarget(source: pg.Pool, target: pg.Pool, tables: TableSpec[]): Promise<void> {
   await prepareTargetSchema({ source, target, tables });
-  const keys = await withQualifiedNames(source, async (db) => Promise.all(tables.map((spec) => readTableKeys(db, spec))));
+  const keys = await withQualifiedNames(source, async (db) => {
+    const read = [];
+    for (const spec of tables) read.push(await readTableKeys(db, spec));
+    return read;
+  });
   await withQualifiedNames(target, async (db) => {
     for (const table of keys) await buildTableKeys(db, { ...table, indexes: [] }, relationMap(tables));
   });

@@ -53,6 +53,7 @@ function kindOf(sql: string): string {
   if (sql.includes('select count(*) as rows')) return /"?dvd_rental"?\./.test(sql) ? 'verify checksum, target' : 'verify checksum, source';
   if (/^create (unique )?index/.test(sql)) return 'create index';
   if (/add constraint \S+ foreign key/.test(sql)) return 'add foreign key';
+  if (/validate constraint/.test(sql)) return 'validate foreign key';
   if (/add constraint \S+ (primary key|unique)/.test(sql)) return 'add primary key / unique';
   if (sql.includes('setval')) return 'sequences';
   return 'other';
