@@ -1,0 +1,57 @@
+// The contenders, on the same MongoDB-wire server: our upsert (full run, then an unchanged rerun) and the
+// raw driver's unordered bulk upsert of the very documents our run wrote.
+import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
+import pg from 'pg';
+import type { Env } from '../../common/env';
+import { GOLDEN_RECORD_INDEXES } from '../../activities/golden-record/golden-collections';
+import { upsertGoldenRecords, type UpsertSummary } from '../../activities/golden-record/upsert';
+import { GOLDEN_RECORD_COLLECTION } from '../../golden-record/collections';
+
+export interface Timed<T> {
+  result: T;
+  seconds: number;
+}
+
+export async function timed<T>(fn: () => Promise<T>): Promise<Timed<T>> {
+  const started = process.hrtime.bigint();
+  const result = await fn();
+  return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+export async function ourUpsert(env: Env, mongo: Db, batchSize: number, consolidationDate: Date): Promise<Timed<UpsertSummary>> {
+  const target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
+  try {
+    return await timed(() => upsertGoldenRecords({ target, mongo, targetUrl: env.TARGET_DATABASE_URL, batchSize, consolidationDate }));
+  } finally {
+    await target.end();
+  }
+}
+
+type Keyed = Document & { _id: number };
+
+/**
+ * Reads back our collection (untimed, one streaming cursor), and times only the raw writes: per chunk one
+ * unordered bulkWrite of `$set` upserts by _id into an empty collection with the same indexes.
+ */
+export async function rawDriverUpsert(from: Db, to: Db, chunkSize: number): Promise<Timed<number>> {
+  const sink = to.collection<Keyed>(GOLDEN_RECORD_COLLECTION);
+  for (const { key, name } of GOLDEN_RECORD_INDEXES) await sink.createIndex(key, { name });
+  let seconds = 0;
+  let written = 0;
+  const write = async (docs: Keyed[]) => {
+    const ops: AnyBulkWriteOperation<Keyed>[] = docs.map(({ _id, ...fields }) => ({ updateOne: { filter: { _id }, update: { $set: fields }, upsert: true } }));
+    const chunk = await timed(() => sink.bulkWrite(ops, { ordered: false }));
+    seconds += chunk.seconds;
+    written += chunk.result.upsertedCount + chunk.result.modifiedCount;
+  };
+  let pending: Keyed[] = [];
+  for await (const doc of from.collection<Keyed>(GOLDEN_RECORD_COLLECTION).find({}, { batchSize: chunkSize })) {
+    pending.push(doc);
+    if (pending.length === chunkSize) {
+      await write(pending);
+      pending = [];
+    }
+  }
+  if (pending.length > 0) await write(pending);
+  return { result: written, seconds };
+}
