@@ -25,10 +25,7 @@ async function viewRefreshTime(target: pg.Pool, view: ViewConfig): Promise<Date 
   return asDate(latest.rows[0]?.at);
 }
 
-/**
- * The last verified copy of each migrated table, by `schema_out.name`. The ledger holds only runs that have
- * not finished (a successful run forgets its entries), so after a clean migration there is nothing.
- */
+/** The last verified copy of each migrated table, by `schema_out.name`, from the migration ledger. */
 async function lastCopyTimes(target: pg.Pool, migration: readonly TableSpec[]): Promise<Record<string, Date | null>> {
   const { rows: exists } = await target.query<{ ledger: string | null }>(`select to_regclass($1)::text as ledger`, [LEDGER]);
   if (!exists[0]?.ledger) return {};

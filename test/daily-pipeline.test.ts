@@ -5,6 +5,7 @@ import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import type { Env } from '../common/env';
 import { GOLDEN_RECORD_COLLECTION } from '../golden-record/collections';
+import type { LineageGraph } from '../golden-record/lineage';
 import { dailyPipelineInput } from '../pipeline/inputs';
 import { BUSINESS_DATE, PIPELINE } from '../pipeline/search-attributes';
 import type { DailyPipelineResult } from '../pipeline/types';
@@ -100,6 +101,12 @@ describe('daily pipeline', () => {
 
     const customers = Number((await source.query('select count(*) from customer')).rows[0].count);
     expect(await mongo.db(MONGO_DB).collection(GOLDEN_RECORD_COLLECTION).countDocuments()).toBe(customers);
+
+    // every asset of the lineage now has a time: tables copied, views refreshed, collection consolidated
+    const lineage = await runCli(['--json', 'lineage'], { SOURCE_DATABASE_URL: env.SOURCE_DATABASE_URL, TARGET_DATABASE_URL: env.TARGET_DATABASE_URL, MONGODB_DATABASE: MONGO_DB });
+    const { nodes } = jsonOf<LineageGraph>(lineage);
+    expect(nodes.filter((node) => node.at === null).map((node) => node.name)).toEqual([]);
+    expect(new Set(nodes.map((node) => node.kind))).toEqual(new Set(['table', 'view', 'collection']));
   });
 
   test('a failed step stops the later ones; a Web UI style reset finishes the run', async () => {

@@ -2,7 +2,8 @@ import type pg from 'pg';
 
 /**
  * Tables a migration run has copied and verified, kept in the target so that a rerun of the same
- * run (same workflow id) resumes after them instead of copying them again.
+ * run (same workflow id) resumes after them instead of copying them again. Entries of finished runs
+ * stay (marked finished) as each table's copy history: the lineage shows the last one.
  */
 const LEDGER = '_migration.completed_tables';
 
@@ -18,6 +19,7 @@ export async function ensureLedger(target: pg.Pool): Promise<void> {
        completed_at timestamptz not null default now(),
        primary key (run_key, table_name))`,
   );
+  await target.query(`alter table ${LEDGER} add column if not exists finished boolean not null default false`);
 }
 
 export async function recordCompleted(
@@ -26,7 +28,7 @@ export async function recordCompleted(
 ): Promise<void> {
   await target.query(
     `insert into ${LEDGER} (run_key, table_name, rows, checksum) values ($1, $2, $3, $4)
-     on conflict (run_key, table_name) do update set rows = excluded.rows, checksum = excluded.checksum, completed_at = now()`,
+     on conflict (run_key, table_name) do update set rows = excluded.rows, checksum = excluded.checksum, completed_at = now(), finished = false`,
     [entry.runKey, entry.table, entry.rows, entry.checksum],
   );
 }
@@ -36,12 +38,13 @@ export async function completedTables(
   runKey: string,
 ): Promise<Array<{ table: string; rows: number; checksum: string }>> {
   const { rows } = await target.query<{ table: string; rows: string; checksum: string }>(
-    `select table_name as table, rows, checksum from ${LEDGER} where run_key = $1 order by table_name`,
+    `select table_name as table, rows, checksum from ${LEDGER} where run_key = $1 and not finished order by table_name`,
     [runKey],
   );
   return rows.map((row) => ({ ...row, rows: Number(row.rows) }));
 }
 
+/** After a successful run: a later run with the same id starts afresh (the entries stay as history). */
 export async function forgetRun(target: pg.Pool, runKey: string): Promise<void> {
-  await target.query(`delete from ${LEDGER} where run_key = $1`, [runKey]);
+  await target.query(`update ${LEDGER} set finished = true where run_key = $1`, [runKey]);
 }
