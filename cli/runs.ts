@@ -36,12 +36,18 @@ export async function startInputOf<T>(handle: WorkflowHandle): Promise<T> {
   return defaultPayloadConverter.fromPayload(payload) as T;
 }
 
-/** A run that must exist and be closed (e.g. to rerun it). */
-export async function closedRun(client: Client, workflowId: string) {
+/** The latest run of a workflow id; an unknown id is a usage error. */
+export async function existingRun(client: Client, workflowId: string) {
   const handle = client.workflow.getHandle(workflowId);
   const description = await handle.describe().catch((error: Error) => {
     throw new CliError(`no run with workflow id ${workflowId}`, EXIT.usage, { cause: error });
   });
-  if (description.status.name === 'RUNNING') throw new CliError(`${workflowId} is still running`, EXIT.usage);
   return { handle, status: description.status.name };
+}
+
+/** A run that must exist and be closed (e.g. to rerun it). */
+export async function closedRun(client: Client, workflowId: string) {
+  const run = await existingRun(client, workflowId);
+  if (run.status === 'RUNNING') throw new CliError(`${workflowId} is still running`, EXIT.usage);
+  return run;
 }

@@ -14,7 +14,7 @@ import { cliEnv, withClient } from '../context';
 import { CliError, EXIT } from '../errors';
 import { followRun, type ProgressLine } from '../follow';
 import { emit, type GlobalOptions } from '../output';
-import { closedRun, outcomeOf, startInputOf, type RunOutcome } from '../runs';
+import { closedRun, existingRun, outcomeOf, startInputOf, type RunOutcome } from '../runs';
 
 /** A one-line view of a running step from its child's own query. */
 async function childDetail(client: Client, step: StepStatus): Promise<string> {
@@ -99,16 +99,13 @@ async function rerun(workflowId: string, globals: GlobalOptions): Promise<number
 async function status(workflowId: string, globals: GlobalOptions): Promise<number> {
   const env = cliEnv();
   return withClient(env, async (client) => {
-    const handle = client.workflow.getHandle(workflowId);
-    const description = await handle.describe().catch((error: Error) => {
-      throw new CliError(`no run with workflow id ${workflowId}`, EXIT.usage, { cause: error });
-    });
-    const running = description.status.name === 'RUNNING';
+    const { handle, status: state } = await existingRun(client, workflowId);
+    const running = state === 'RUNNING';
     const outcome = running ? undefined : await outcomeOf<DailyPipelineResult>(env, handle);
     const progress = running ? await handle.query(dailyPipelineProgressQuery) : (outcome?.result ?? (outcome?.details as DailyPipelineResult));
-    const json = { workflowId, status: description.status.name, url: workflowUrl(env, workflowId), progress, error: outcome?.error };
+    const json = { workflowId, status: state, url: workflowUrl(env, workflowId), progress, error: outcome?.error };
     emit(globals, json, () => [
-      `${workflowId}: ${description.status.name}${outcome?.error ? ` (${outcome.error})` : ''}`,
+      `${workflowId}: ${state}${outcome?.error ? ` (${outcome.error})` : ''}`,
       ...(progress?.steps ?? []).map((step) => `  ${step.step.padEnd(16)} ${step.state}`),
       `Web UI: ${json.url}`,
     ]);

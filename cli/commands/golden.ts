@@ -10,7 +10,7 @@ import { cliEnv, withClient } from '../context';
 import { CliError, EXIT } from '../errors';
 import { followRun } from '../follow';
 import { emit, type GlobalOptions } from '../output';
-import { outcomeOf } from '../runs';
+import { existingRun, outcomeOf } from '../runs';
 
 const GOLDEN_RECORD = 'golden-record';
 
@@ -60,14 +60,11 @@ async function rerun(workflowId: string, globals: GlobalOptions) {
 async function status(workflowId: string, globals: GlobalOptions) {
   const env = cliEnv();
   return withClient(env, async (client) => {
-    const handle = client.workflow.getHandle(workflowId);
-    const description = await handle.describe().catch((error: Error) => {
-      throw new CliError(`no run with workflow id ${workflowId}`, EXIT.usage, { cause: error });
-    });
+    const { handle, status: state } = await existingRun(client, workflowId);
     const stage: GoldenRecordStatus | undefined = await handle.query(goldenRecordStatusQuery).catch(() => undefined);
-    const json = { workflowId, status: description.status.name, stage, url: workflowUrl(env, workflowId) };
+    const json = { workflowId, status: state, stage, url: workflowUrl(env, workflowId) };
     emit(globals, json, () => [
-      `${workflowId}: ${description.status.name}${stage ? `, ${stage.stage} (refresh runs: ${stage.refreshRuns})` : ''}`,
+      `${workflowId}: ${state}${stage ? `, ${stage.stage} (refresh runs: ${stage.refreshRuns})` : ''}`,
       ...(stage?.lastRefreshError ? [`  last refresh error: ${stage.lastRefreshError}`] : []),
       `Web UI: ${json.url}`,
     ]);
