@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { MongoClient, type Db } from 'mongodb';
 import { loadEnv } from '../common/env';
 import { startStack } from '../stack';
-import { ourUpsert, rawDriverUpsert } from './golden-record-bench/contenders';
+import { ourUpsert, rawDriverInsert, rawDriverUpsert } from './golden-record-bench/contenders';
 import { prepareTarget } from './golden-record-bench/data';
 
 const GOALS = { versusRaw: 0.8, rerunSpeedup: 10 };
@@ -23,6 +23,7 @@ interface Row {
   fullSeconds: number;
   rerunSeconds: number;
   rawSeconds: number;
+  insertSeconds: number;
 }
 
 function parseOptions() {
@@ -55,15 +56,16 @@ async function measure(client: MongoClient, scale: number, options: { batch: num
   if (rerun.result.unchanged + rerun.result.quarantined !== customers) throw new Error(`rerun was not unchanged: ${JSON.stringify(rerun.result)}`);
   const raw = await rawDriverUpsert(ours, await freshDb(client, 'bench_golden_raw'), options.batch);
   if (raw.result !== full.result.inserted) throw new Error(`raw driver wrote ${raw.result} of ${full.result.inserted}`);
-  const row = { scale, customers, fullSeconds: full.seconds, rerunSeconds: rerun.seconds, rawSeconds: raw.seconds };
-  console.log(`  scale ${scale}: ${customers} customers; ours ${full.seconds.toFixed(2)} s, rerun ${rerun.seconds.toFixed(2)} s, raw ${raw.seconds.toFixed(2)} s`);
+  const insert = await rawDriverInsert(ours, await freshDb(client, 'bench_golden_raw_insert'), options.batch);
+  const row = { scale, customers, fullSeconds: full.seconds, rerunSeconds: rerun.seconds, rawSeconds: raw.seconds, insertSeconds: insert.seconds };
+  console.log(`  scale ${scale}: ${customers} customers; ours ${full.seconds.toFixed(2)} s, rerun ${rerun.seconds.toFixed(2)} s, raw upsert ${raw.seconds.toFixed(2)} s, raw insert ${insert.seconds.toFixed(2)} s`);
   return row;
 }
 
 const rate = (docs: number, seconds: number) => Math.round(docs / seconds).toString();
 
 function report(rows: Row[]): void {
-  console.log('\ncustomers | ours docs/s | raw docs/s | ours/raw | full s | rerun s | rerun speedup');
+  console.log('\ncustomers | ours docs/s | raw upsert docs/s | ours/raw | full s | rerun s | rerun speedup | raw insert docs/s (reference)');
   for (const r of rows) {
     const cells = [
       r.customers,
@@ -73,6 +75,7 @@ function report(rows: Row[]): void {
       r.fullSeconds.toFixed(2),
       r.rerunSeconds.toFixed(2),
       `${(r.fullSeconds / r.rerunSeconds).toFixed(1)}x`,
+      rate(r.customers, r.insertSeconds),
     ];
     console.log(cells.join(' | '));
   }
@@ -97,7 +100,7 @@ async function main(): Promise<void> {
     for (const scale of [...options.scales].sort((a, b) => a - b)) rows.push(await measure(client, scale, options));
     report(rows);
   } finally {
-    for (const name of ['bench_golden_ours', 'bench_golden_raw']) await client.db(name).dropDatabase().catch(() => undefined);
+    for (const name of ['bench_golden_ours', 'bench_golden_raw', 'bench_golden_raw_insert']) await client.db(name).dropDatabase().catch(() => undefined);
     await client.close();
   }
 }

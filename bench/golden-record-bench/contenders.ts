@@ -33,16 +33,24 @@ type Keyed = Document & { _id: number };
  * Reads back our collection (untimed, one streaming cursor), and times only the raw writes: per chunk one
  * unordered bulkWrite of `$set` upserts by _id into an empty collection with the same indexes.
  */
-export async function rawDriverUpsert(from: Db, to: Db, chunkSize: number): Promise<Timed<number>> {
+export function rawDriverUpsert(from: Db, to: Db, chunkSize: number): Promise<Timed<number>> {
+  return rawDriverWrite(from, to, chunkSize, ({ _id, ...fields }) => ({ updateOne: { filter: { _id }, update: { $set: fields }, upsert: true } }));
+}
+
+/** For reference, not a goal: the same documents as plain inserts, which need no lookup by _id. */
+export function rawDriverInsert(from: Db, to: Db, chunkSize: number): Promise<Timed<number>> {
+  return rawDriverWrite(from, to, chunkSize, (document) => ({ insertOne: { document } }));
+}
+
+async function rawDriverWrite(from: Db, to: Db, chunkSize: number, op: (doc: Keyed) => AnyBulkWriteOperation<Keyed>): Promise<Timed<number>> {
   const sink = to.collection<Keyed>(GOLDEN_RECORD_COLLECTION);
   for (const { key, name } of GOLDEN_RECORD_INDEXES) await sink.createIndex(key, { name });
   let seconds = 0;
   let written = 0;
   const write = async (docs: Keyed[]) => {
-    const ops: AnyBulkWriteOperation<Keyed>[] = docs.map(({ _id, ...fields }) => ({ updateOne: { filter: { _id }, update: { $set: fields }, upsert: true } }));
-    const chunk = await timed(() => sink.bulkWrite(ops, { ordered: false }));
+    const chunk = await timed(() => sink.bulkWrite(docs.map(op), { ordered: false }));
     seconds += chunk.seconds;
-    written += chunk.result.upsertedCount + chunk.result.modifiedCount;
+    written += chunk.result.upsertedCount + chunk.result.modifiedCount + chunk.result.insertedCount;
   };
   let pending: Keyed[] = [];
   for await (const doc of from.collection<Keyed>(GOLDEN_RECORD_COLLECTION).find({}, { batchSize: chunkSize })) {
