@@ -2,10 +2,12 @@ import { MongoClient, type Db } from 'mongodb';
 import pg from 'pg';
 import type { Env } from '../common/env';
 import { ensureViews } from '../activities/golden-record/views';
-import { readFreshness } from '../activities/golden-record/golden-collections';
+import { planBatch } from '../activities/golden-record/batch-plan';
+import { writeBatch } from '../activities/golden-record/batch-writer';
+import { goldenCollections, readFreshness } from '../activities/golden-record/golden-collections';
 import { upsertGoldenRecords, type UpsertGoldenRecordsOptions, type UpsertProgress } from '../activities/golden-record/upsert';
 import { GOLDEN_RECORD_COLLECTION, QUARANTINE_COLLECTION } from '../golden-record/collections';
-import { goldenRecordSchema, type StoredGoldenRecord } from '../golden-record/document';
+import { goldenRecordSchema, type GoldenRecord, type StoredGoldenRecord } from '../golden-record/document';
 import { documentHash } from '../golden-record/document-hash';
 import { freshMigratedPair } from './support/migrated';
 
@@ -146,6 +148,26 @@ describe('golden-record upsert on dvd_rental', () => {
     expect(retry).toMatchObject({ read: customerCount - 100, inserted: customerCount - 200, unchanged: 100, updated: 0 });
     expect(await records(crashed).countDocuments()).toBe(customerCount);
     expect(await hashesById(crashed)).toEqual(await hashesById(reference));
+  });
+
+  test('an insert whose _id exists after all (written after the plan read the collection) falls back to the upsert', async () => {
+    const reference = await freshMongo('late_reference');
+    await upsert(reference);
+    const byId = async (id: number) => (await records(reference).findOne({ _id: id }))!;
+    const hashed = async (id: number) => {
+      const stored = await byId(id);
+      const record = Object.fromEntries(Object.entries(stored).filter(([key]) => key !== 'data_hash' && key !== 'is_current'));
+      return { record: record as GoldenRecord, hash: stored.data_hash };
+    };
+    const raced = await freshMongo('late_writer');
+    await records(raced).insertMany([{ ...(await byId(150)), first_name: 'stale', data_hash: 'stale' }, await byId(160)]);
+    const plan = { ...planBatch([], [], []), inserts: await Promise.all([150, 160, 170].map(hashed)) };
+
+    const outcome = await writeBatch(goldenCollections(raced), plan, FIRST_RUN);
+
+    expect(outcome).toEqual({ inserted: 1, updated: 1, unchanged: 1, markedMissing: 0 });
+    for (const id of [150, 160, 170]) expect(await records(raced).findOne({ _id: id })).toEqual(await byId(id));
+    expect(await records(raced).countDocuments()).toBe(3);
   });
 });
 

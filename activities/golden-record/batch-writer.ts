@@ -1,11 +1,11 @@
-import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 import type { BatchPlan, HashedRecord, QuarantineEntry } from './batch-plan';
 
 /**
  * FerretDB 1.24 holds one PostgreSQL connection per update that matches an existing document until the
  * whole command ends: a bulk of more than ~50 such updates exhausts its pool and hangs the server for
- * everyone. Updates of existing documents therefore go in small commands; upserts that insert do not hold
- * connections and go in one.
+ * everyone. Updates of existing documents therefore go in small commands; new documents are inserts and go
+ * in one.
  */
 export const MATCHING_UPDATES_PER_COMMAND = 25;
 
@@ -23,19 +23,63 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return result;
 }
 
-async function bulkUpsert(collection: Collection<CustomerKeyed>, ops: AnyBulkWriteOperation<CustomerKeyed>[], perCommand: number): Promise<void> {
-  for (const chunk of chunks(ops, perCommand)) await collection.bulkWrite(chunk, { ordered: false });
+async function bulkUpsert(collection: Collection<CustomerKeyed>, ops: AnyBulkWriteOperation<CustomerKeyed>[], perCommand: number): Promise<{ upserted: number; modified: number }> {
+  const totals = { upserted: 0, modified: 0 };
+  for (const chunk of chunks(ops, perCommand)) {
+    const result = await collection.bulkWrite(chunk, { ordered: false });
+    totals.upserted += result.upsertedCount;
+    totals.modified += result.modifiedCount;
+  }
+  return totals;
 }
 
-function recordUpsert({ record, hash }: HashedRecord): AnyBulkWriteOperation<CustomerKeyed> {
+function recordFields({ record, hash }: HashedRecord) {
   const { _id, ...fields } = record;
-  return {
-    updateOne: {
-      filter: { _id },
-      update: { $set: { ...fields, data_hash: hash, is_current: true }, $unset: { missing_since: '' } },
-      upsert: true,
-    },
-  };
+  return { _id, fields: { ...fields, data_hash: hash, is_current: true } };
+}
+
+function recordUpsert(hashed: HashedRecord): AnyBulkWriteOperation<CustomerKeyed> {
+  const { _id, fields } = recordFields(hashed);
+  return { updateOne: { filter: { _id }, update: { $set: fields, $unset: { missing_since: '' } }, upsert: true } };
+}
+
+function recordInsert(hashed: HashedRecord): AnyBulkWriteOperation<CustomerKeyed> {
+  const { _id, fields } = recordFields(hashed);
+  return { insertOne: { document: { _id, ...fields } } };
+}
+
+const DUPLICATE_KEY = 11000;
+
+/** The positions of the ops that failed only because their _id exists; undefined if anything else failed. */
+function duplicateKeyIndexes(error: unknown): number[] | undefined {
+  if (!(error instanceof MongoBulkWriteError)) return undefined;
+  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  if (error.writeConcernError || writeErrors.some((e) => e.code !== DUPLICATE_KEY)) return undefined;
+  return writeErrors.map((e) => e.index);
+}
+
+export interface InsertOutcome {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * New documents are plain inserts: an upsert would look each _id up first. One that exists after all (an
+ * earlier attempt or another writer got there after the plan read the collection) gets the `$set` upsert.
+ */
+async function insertNew(records: Collection<CustomerKeyed>, inserts: HashedRecord[]): Promise<InsertOutcome> {
+  if (inserts.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+  try {
+    await records.bulkWrite(inserts.map(recordInsert), { ordered: false });
+    return { inserted: inserts.length, updated: 0, unchanged: 0 };
+  } catch (error) {
+    const duplicates = duplicateKeyIndexes(error);
+    if (duplicates === undefined) throw error;
+    const existing = duplicates.map((index) => inserts[index]!);
+    const { upserted, modified } = await bulkUpsert(records, existing.map(recordUpsert), MATCHING_UPDATES_PER_COMMAND);
+    return { inserted: inserts.length - existing.length + upserted, updated: modified, unchanged: existing.length - upserted - modified };
+  }
 }
 
 function quarantineUpsert(entry: QuarantineEntry, at: Date): AnyBulkWriteOperation<CustomerKeyed> {
@@ -43,18 +87,23 @@ function quarantineUpsert(entry: QuarantineEntry, at: Date): AnyBulkWriteOperati
   return { updateOne: { filter: { _id }, update: { $set: fields, $setOnInsert: { quarantined_since: at } }, upsert: true } };
 }
 
+export interface WriteOutcome extends InsertOutcome {
+  markedMissing: number;
+}
+
 /** Applies a batch's plan. Every write is keyed by _id and idempotent: replaying a plan changes nothing more. */
-export async function writeBatch(collections: GoldenCollections, plan: BatchPlan, consolidationDate: Date): Promise<number> {
+export async function writeBatch(collections: GoldenCollections, plan: BatchPlan, consolidationDate: Date): Promise<WriteOutcome> {
   const { records, quarantine } = collections;
-  await bulkUpsert(records, plan.inserts.map(recordUpsert), Number.MAX_SAFE_INTEGER);
+  const inserted = await insertNew(records, plan.inserts);
   await bulkUpsert(records, plan.updates.map(recordUpsert), MATCHING_UPDATES_PER_COMMAND);
   const quarantineOps = plan.quarantine.map((entry) => quarantineUpsert(entry, consolidationDate));
   await bulkUpsert(quarantine, quarantineOps, MATCHING_UPDATES_PER_COMMAND);
   if (plan.releaseFromQuarantine.length > 0) await quarantine.deleteMany({ _id: { $in: plan.releaseFromQuarantine } });
-  if (plan.missing.length === 0) return 0;
+  const outcome = { ...inserted, updated: inserted.updated + plan.updates.length, unchanged: inserted.unchanged + plan.unchanged, markedMissing: 0 };
+  if (plan.missing.length === 0) return outcome;
   const marked = await records.updateMany(
     { _id: { $in: plan.missing }, is_current: { $ne: false } },
     { $set: { is_current: false, missing_since: consolidationDate } },
   );
-  return marked.modifiedCount;
+  return { ...outcome, markedMissing: marked.modifiedCount };
 }

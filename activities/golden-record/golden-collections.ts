@@ -1,4 +1,4 @@
-import type { Db, Filter } from 'mongodb';
+import type { Collection, Db, Document, Filter } from 'mongodb';
 import {
   FRESHNESS_ID,
   GOLDEN_RECORD_COLLECTION,
@@ -28,24 +28,53 @@ export async function ensureGoldenRecordIndexes(mongo: Db): Promise<void> {
   for (const { key, name } of GOLDEN_RECORD_INDEXES) await records.createIndex(key, { name });
 }
 
-/** _ids after `after` (exclusive) up to `upTo` (inclusive); either bound may be open. */
-export function idRange(after: number | undefined, upTo: number | undefined): Filter<CustomerKeyed> {
-  const range: { $gt?: number; $lte?: number } = {};
-  if (after !== undefined) range.$gt = after;
-  if (upTo !== undefined) range.$lte = upTo;
-  return Object.keys(range).length > 0 ? { _id: range } : {};
+/** Hands out, batch by batch, what a collection holds up to each batch's last _id (all the rest when undefined). */
+export interface StoredStream {
+  upTo(lastId: number | undefined): Promise<StoredState[]>;
+  close(): Promise<void>;
 }
 
-/** What both collections hold over a range of _ids: hashes and currency only, never whole documents. */
-export async function storedInRange(
-  { records, quarantine }: GoldenCollections,
-  range: Filter<CustomerKeyed>,
-): Promise<{ stored: StoredState[]; inQuarantine: StoredState[] }> {
-  const [stored, inQuarantine] = await Promise.all([
-    records.find(range, { projection: { data_hash: 1, is_current: 1 } }).toArray(),
-    quarantine.find(range, { projection: { data_hash: 1 } }).toArray(),
-  ]);
-  return { stored: stored as StoredState[], inQuarantine: inQuarantine as StoredState[] };
+/**
+ * One cursor over the collection in ascending _id (after `after`, if given), read in lockstep with the
+ * views: a merge join, so the collection is read once per call and never held in memory. Writes only touch
+ * _ids at or before the cursor's position, which the cursor has already passed.
+ */
+function streamStored(collection: Collection<CustomerKeyed>, projection: Document, after: number | undefined, batchSize: number): StoredStream {
+  const filter: Filter<CustomerKeyed> = after === undefined ? {} : { _id: { $gt: after } };
+  const cursor = collection.find(filter, { projection, sort: { _id: 1 }, batchSize });
+  let pending: StoredState | null | undefined; // undefined: not read yet; null: the cursor is exhausted
+  return {
+    async upTo(lastId) {
+      const taken: StoredState[] = [];
+      for (;;) {
+        if (pending === undefined) pending = (await cursor.next()) as StoredState | null;
+        if (pending === null || (lastId !== undefined && pending._id > lastId)) return taken;
+        taken.push(pending);
+        pending = undefined;
+      }
+    },
+    close: () => cursor.close(),
+  };
+}
+
+export interface StoredStreams {
+  /** What both collections hold after the previous call's lastId up to this one's: hashes and currency only. */
+  upTo(lastId: number | undefined): Promise<{ stored: StoredState[]; inQuarantine: StoredState[] }>;
+  close(): Promise<void>;
+}
+
+export function streamStoredStates({ records, quarantine }: GoldenCollections, after: number | undefined, batchSize: number): StoredStreams {
+  const stored = streamStored(records, { data_hash: 1, is_current: 1 }, after, batchSize);
+  const inQuarantine = streamStored(quarantine, { data_hash: 1 }, after, batchSize);
+  return {
+    async upTo(lastId) {
+      const [storedStates, quarantined] = await Promise.all([stored.upTo(lastId), inQuarantine.upTo(lastId)]);
+      return { stored: storedStates, inQuarantine: quarantined };
+    },
+    async close() {
+      await Promise.all([stored.close(), inQuarantine.close()]);
+    },
+  };
 }
 
 export interface GoldenRecordFreshness {

@@ -4,8 +4,8 @@ import type { Db } from 'mongodb';
 import type pg from 'pg';
 import { buildGoldenRecord, buildSources, type RunContext } from '../../golden-record/build-document';
 import { planBatch, type BatchPlan } from './batch-plan';
-import { writeBatch } from './batch-writer';
-import { ensureGoldenRecordIndexes, goldenCollections, idRange, recordFreshness, storedInRange } from './golden-collections';
+import { writeBatch, type WriteOutcome } from './batch-writer';
+import { ensureGoldenRecordIndexes, goldenCollections, recordFreshness, streamStoredStates, type StoredStreams } from './golden-collections';
 import { openViewCursor, type ViewCursor } from './view-cursor';
 
 export const DEFAULT_UPSERT_BATCH_SIZE = 1000;
@@ -59,13 +59,13 @@ const emptySummary = (lastCustomerId: number): UpsertSummary => ({
   lastCustomerId,
 });
 
-function count(summary: UpsertSummary, plan: BatchPlan, read: number, markedMissing: number): void {
+function count(summary: UpsertSummary, plan: BatchPlan, read: number, written: WriteOutcome): void {
   summary.read += read;
-  summary.inserted += plan.inserts.length;
-  summary.updated += plan.updates.length;
-  summary.unchanged += plan.unchanged;
+  summary.inserted += written.inserted;
+  summary.updated += written.updated;
+  summary.unchanged += written.unchanged;
   summary.quarantined += plan.quarantined;
-  summary.markedMissing += markedMissing;
+  summary.markedMissing += written.markedMissing;
 }
 
 const progressOf = (s: UpsertSummary): UpsertProgress => ({
@@ -80,22 +80,21 @@ const progressOf = (s: UpsertSummary): UpsertProgress => ({
  * Batch by batch (ascending customer_id), and once more with an empty batch for the open range after the
  * last customer: each batch owns the _id range (previous batch's last, its last], so documents whose
  * customer left the source are found in the range where they would have been, and marked missing there.
- * The ranges of a call and of the attempts it resumes cover every _id exactly once.
+ * The ranges of a call and of the attempts it resumes cover every _id exactly once. The stored states
+ * come from cursors in the same order as the views' (a merge join on customer_id).
  */
-async function upsertBatches(opts: UpsertGoldenRecordsOptions, cursor: ViewCursor, run: RunContext): Promise<UpsertSummary> {
+async function upsertBatches(opts: UpsertGoldenRecordsOptions, views: ViewCursor, storedStates: StoredStreams, run: RunContext): Promise<UpsertSummary> {
   const collections = goldenCollections(opts.mongo);
   const summary = emptySummary(opts.resumeAfterCustomerId ?? 0);
-  let after = opts.resumeAfterCustomerId;
   for (;;) {
     opts.signal?.throwIfAborted();
-    const candidates = (await cursor.next()).map((row) => buildGoldenRecord(row, run));
+    const candidates = (await views.next()).map((row) => buildGoldenRecord(row, run));
     const upTo = candidates.at(-1)?._id;
-    const { stored, inQuarantine } = await storedInRange(collections, idRange(after, upTo));
+    const { stored, inQuarantine } = await storedStates.upTo(upTo);
     const plan = planBatch(candidates, stored, inQuarantine);
     count(summary, plan, candidates.length, await writeBatch(collections, plan, run.consolidationDate));
     if (upTo === undefined) return summary;
     summary.lastCustomerId = upTo;
-    after = upTo;
     opts.onBatch?.(progressOf(summary));
   }
 }
@@ -108,13 +107,15 @@ async function upsertBatches(opts: UpsertGoldenRecordsOptions, cursor: ViewCurso
 export async function upsertGoldenRecords(opts: UpsertGoldenRecordsOptions): Promise<UpsertSummary> {
   const batchSize = checkBatchSize(opts.batchSize ?? DEFAULT_UPSERT_BATCH_SIZE);
   await ensureGoldenRecordIndexes(opts.mongo);
-  const cursor = await openViewCursor({ target: opts.target, batchSize, afterCustomerId: opts.resumeAfterCustomerId });
+  const views = await openViewCursor({ target: opts.target, batchSize, afterCustomerId: opts.resumeAfterCustomerId });
+  const storedStates = streamStoredStates(goldenCollections(opts.mongo), opts.resumeAfterCustomerId, batchSize);
   try {
-    const run = { consolidationDate: opts.consolidationDate, sources: buildSources(opts.targetUrl, cursor.refreshDates) };
-    const summary = await upsertBatches(opts, cursor, run);
+    const run = { consolidationDate: opts.consolidationDate, sources: buildSources(opts.targetUrl, views.refreshDates) };
+    const summary = await upsertBatches(opts, views, storedStates, run);
     await recordFreshness(opts.mongo, run.consolidationDate, run.sources);
     return summary;
   } finally {
-    await cursor.close();
+    await storedStates.close().catch(() => undefined); // a dead server's cursor must not hide the real error
+    await views.close();
   }
 }
