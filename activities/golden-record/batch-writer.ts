@@ -50,12 +50,17 @@ function recordInsert(hashed: HashedRecord): AnyBulkWriteOperation<CustomerKeyed
 
 const DUPLICATE_KEY = 11000;
 
-/** The positions of the ops that failed only because their _id exists; undefined if anything else failed. */
-function duplicateKeyIndexes(error: unknown): number[] | undefined {
-  if (!(error instanceof MongoBulkWriteError)) return undefined;
-  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  if (error.writeConcernError || writeErrors.some((e) => e.code !== DUPLICATE_KEY)) return undefined;
-  return writeErrors.map((e) => e.index);
+/**
+ * The positions of the inserts that failed because their _id exists, if that is all that went wrong. A
+ * network error also comes as a MongoBulkWriteError, without write errors: then, or when any insert is
+ * neither inserted nor a duplicate, undefined (the caller fails and the activity retries).
+ */
+function duplicateKeyIndexes(error: unknown, attempted: number): number[] | undefined {
+  if (!(error instanceof MongoBulkWriteError) || error.writeConcernError) return undefined;
+  const writeErrors = [error.writeErrors].flat();
+  const duplicates = writeErrors.filter((writeError) => writeError.code === DUPLICATE_KEY);
+  const allAccounted = duplicates.length > 0 && duplicates.length === writeErrors.length && error.insertedCount + duplicates.length === attempted;
+  return allAccounted ? duplicates.map((writeError) => writeError.index) : undefined;
 }
 
 export interface InsertOutcome {
@@ -74,7 +79,7 @@ async function insertNew(records: Collection<CustomerKeyed>, inserts: HashedReco
     await records.bulkWrite(inserts.map(recordInsert), { ordered: false });
     return { inserted: inserts.length, updated: 0, unchanged: 0 };
   } catch (error) {
-    const duplicates = duplicateKeyIndexes(error);
+    const duplicates = duplicateKeyIndexes(error, inserts.length);
     if (duplicates === undefined) throw error;
     const existing = duplicates.map((index) => inserts[index]!);
     const { upserted, modified } = await bulkUpsert(records, existing.map(recordUpsert), MATCHING_UPDATES_PER_COMMAND);
