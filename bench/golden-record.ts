@@ -94,6 +94,9 @@ async function main(): Promise<void> {
   const env = loadEnv();
   await startStack(env);
   console.log(`golden-record bench on ${os.cpus().length} cores, MongoDB-wire server ${env.MONGODB_URI.replace(/\/\/[^@]*@/, '//')}; batch ${options.batch}`);
+  console.log('ours: views cursor -> zod-validated, hashed documents; stored hashes read once by one _id-sorted cursor merged with the views;');
+  console.log('      new documents as unordered inserts, changed ones as $set upserts by _id (bulks of 25); unchanged ones not written');
+  console.log('raw upsert: unordered bulk of $set upserts by _id (one lookup per document); raw insert: unordered bulk of inserts');
   const client = await new MongoClient(env.MONGODB_URI).connect();
   try {
     const rows: Row[] = [];
