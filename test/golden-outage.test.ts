@@ -117,7 +117,9 @@ describe('golden-record upsert while the MongoDB-wire server goes down', () => {
   });
 
   test('the activity retries, the run completes once the server is back, nothing lost or doubled', async () => {
-    const outageEnv: Env = { ...env, MONGODB_URI: ferret.uri, MONGODB_DATABASE: 'golden_outage' };
+    // The driver gives up on the server after 2 s instead of 30, so the outage fails the attempt and Temporal
+    // retries the activity (with the default, the driver may ride out the whole outage inside one attempt).
+    const outageEnv: Env = { ...env, MONGODB_URI: `${ferret.uri}?serverSelectionTimeoutMS=2000`, MONGODB_DATABASE: 'golden_outage' };
     const { result, writtenAtKill, attempts } = await withWorker(async ({ client, taskQueue }) => {
       const handle = await client.workflow.start(upsertGoldenRecordsWorkflow, {
         taskQueue,
