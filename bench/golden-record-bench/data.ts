@@ -3,11 +3,8 @@
 import pg from 'pg';
 import type { Env } from '../../common/env';
 import { ensureViews } from '../../activities/golden-record/views';
-import { copyTable } from '../../activities/migration/copy-table';
-import { finishTargetSchema, prepareTargetSchema } from '../../activities/migration/target-schema';
+import { migrateInProcess } from '../../activities/migration/migrate-in-process';
 import { loadSource } from '../../dataset/load-source';
-import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../migration/config-file';
-import { planMigration } from '../../migration/plan';
 import { adminUrl, withAdminClient } from '../../stack/postgres';
 
 export const SOURCE_DB = 'bench_golden_source';
@@ -25,21 +22,14 @@ export async function prepareTarget(base: Env, scale: number, seed: number): Pro
   for (const name of [SOURCE_DB, TARGET_DB]) await recreate(base, name);
   const env = { ...base, SOURCE_DATABASE_URL: adminUrl(base, SOURCE_DB), TARGET_DATABASE_URL: adminUrl(base, TARGET_DB) };
   await loadSource(env, { kind: 'synthetic', scale, seed });
-  const source = new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL, max: 2 });
+  await migrateInProcess(env);
   const target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
   try {
-    const tables = await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG);
-    await prepareTargetSchema({ source, target, tables });
-    for (const name of planMigration(tables).order) {
-      await copyTable({ source, target, table: tables.find((t) => t.name === name)!, mode: 'full', deletes: 'delete' });
-    }
-    await finishTargetSchema({ source, target, tables });
     await ensureViews({ target });
     for (const view of ['customers_mv', 'customer_aggr_mv', 'last_rentals_mv']) await target.query(`refresh materialized view v_dvd_rental.${view}`);
     const { rows } = await target.query<{ n: number }>('select count(*)::int as n from v_dvd_rental.customers_mv');
     return { env, customers: rows[0]!.n };
   } finally {
-    await source.end();
     await target.end();
   }
 }
