@@ -12,6 +12,9 @@ export interface RefreshViewsInput {
 
 export const DEFAULT_REFRESH = { attempts: 4, retryInterval: '120 seconds' } as const;
 
+/** Customers read from the views and written to MongoDB per batch. */
+export const DEFAULT_UPSERT_BATCH_SIZE = 1000;
+
 export interface UpsertInput {
   batchSize: number;
   /** ISO time of this consolidation: the workflow's, so every retry writes the same one. */

@@ -23,6 +23,9 @@ export interface MigrationOptions {
   recreate: boolean;
 }
 
+/** What a run does when not told otherwise (CLI, daily pipeline). */
+export const DEFAULT_MIGRATION_OPTIONS: MigrationOptions = { mode: 'auto', deletes: 'delete', parallelism: 2, recreate: false };
+
 export interface MigrationInput {
   /** Name of the config (e.g. its file name without extension): part of the workflow id. */
   configName: string;

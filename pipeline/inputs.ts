@@ -1,11 +1,9 @@
 import path from 'node:path';
 import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../golden-record/views-config-file';
 import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../migration/config-file';
-import type { MigrationOptions } from '../migration/types';
+import { DEFAULT_UPSERT_BATCH_SIZE } from '../golden-record/types';
+import { DEFAULT_MIGRATION_OPTIONS, type MigrationOptions } from '../migration/types';
 import { dailyPipelineInputSchema, type DailyPipelineInput, type DailyStep } from './types';
-
-export const DEFAULT_MIGRATION_OPTIONS: MigrationOptions = { mode: 'auto', deletes: 'delete', parallelism: 2, recreate: false };
-export const DEFAULT_UPSERT_BATCH = 1000;
 
 export interface DailyInputOptions {
   configName?: string;
@@ -30,6 +28,6 @@ export async function dailyPipelineInput(options: DailyInputOptions = {}): Promi
       tables,
       options: { ...DEFAULT_MIGRATION_OPTIONS, ...options.migrationOptions },
     },
-    goldenRecord: { views, batchSize: DEFAULT_UPSERT_BATCH },
+    goldenRecord: { views, batchSize: DEFAULT_UPSERT_BATCH_SIZE },
   });
 }

@@ -3,12 +3,12 @@
 import type { Db } from 'mongodb';
 import type pg from 'pg';
 import { buildGoldenRecord, buildSources, type RunContext } from '../../golden-record/build-document';
+import { DEFAULT_UPSERT_BATCH_SIZE } from '../../golden-record/types';
 import { planBatch, type BatchPlan } from './batch-plan';
 import { writeBatch, type WriteOutcome } from './batch-writer';
+import type { GoldenCollections } from './batch-writer';
 import { ensureGoldenRecordIndexes, goldenCollections, recordFreshness, streamStoredStates, type StoredStreams } from './golden-collections';
 import { openViewCursor, type ViewCursor } from './view-cursor';
-
-export const DEFAULT_UPSERT_BATCH_SIZE = 1000;
 
 export interface UpsertProgress {
   lastCustomerId: number;
@@ -83,8 +83,13 @@ const progressOf = (s: UpsertSummary): UpsertProgress => ({
  * The ranges of a call and of the attempts it resumes cover every _id exactly once. The stored states
  * come from cursors in the same order as the views' (a merge join on customer_id).
  */
-async function upsertBatches(opts: UpsertGoldenRecordsOptions, views: ViewCursor, storedStates: StoredStreams, run: RunContext): Promise<UpsertSummary> {
-  const collections = goldenCollections(opts.mongo);
+async function upsertBatches(
+  opts: UpsertGoldenRecordsOptions,
+  collections: GoldenCollections,
+  views: ViewCursor,
+  storedStates: StoredStreams,
+  run: RunContext,
+): Promise<UpsertSummary> {
   const summary = emptySummary(opts.resumeAfterCustomerId ?? 0);
   for (;;) {
     opts.signal?.throwIfAborted();
@@ -108,10 +113,11 @@ export async function upsertGoldenRecords(opts: UpsertGoldenRecordsOptions): Pro
   const batchSize = checkBatchSize(opts.batchSize ?? DEFAULT_UPSERT_BATCH_SIZE);
   await ensureGoldenRecordIndexes(opts.mongo);
   const views = await openViewCursor({ target: opts.target, batchSize, afterCustomerId: opts.resumeAfterCustomerId });
-  const storedStates = streamStoredStates(goldenCollections(opts.mongo), opts.resumeAfterCustomerId, batchSize);
+  const collections = goldenCollections(opts.mongo);
+  const storedStates = streamStoredStates(collections, opts.resumeAfterCustomerId, batchSize);
   try {
     const run = { consolidationDate: opts.consolidationDate, sources: buildSources(opts.targetUrl, views.refreshDates) };
-    const summary = await upsertBatches(opts, views, storedStates, run);
+    const summary = await upsertBatches(opts, collections, views, storedStates, run);
     await recordFreshness(opts.mongo, run.consolidationDate, run.sources);
     return summary;
   } finally {

@@ -10,6 +10,7 @@ import { labelPairs } from '../../pipeline/search-attributes';
 import { DAILY_STEPS, rerunStep, type DailyPipelineInput, type DailyPipelineResult, type StepStatus } from '../../pipeline/types';
 import { DAILY_PIPELINE } from '../../common/names';
 import { dailyPipelineProgressQuery, dailyPipelineWorkflow } from '../../workflows';
+import { readConfig } from '../arguments';
 import { cliEnv, withClient } from '../context';
 import { CliError, EXIT } from '../errors';
 import { followRun, type ProgressLine } from '../follow';
@@ -70,14 +71,14 @@ interface StartOptions {
 
 async function start(options: StartOptions, globals: GlobalOptions): Promise<number> {
   const env = cliEnv();
-  const input = await dailyPipelineInput({
-    businessDate: options.date ?? businessDate(),
-    fromStep: options.from,
-    migrationConfig: options.migrationConfig,
-    viewsConfig: options.viewsConfig,
-  }).catch((error: Error) => {
-    throw new CliError(error.message, EXIT.usage);
-  });
+  const input = await readConfig(
+    dailyPipelineInput({
+      businessDate: options.date ?? businessDate(),
+      fromStep: options.from,
+      migrationConfig: options.migrationConfig,
+      viewsConfig: options.viewsConfig,
+    }),
+  );
   return withClient(env, (client) => runDaily(env, client, input, `${DAILY_PIPELINE}-${input.businessDate}`, globals));
 }
 

@@ -1,11 +1,11 @@
 import { Command } from 'commander';
 import { businessDate, workflowUrl } from '../../common/temporal-client';
 import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../../golden-record/views-config-file';
-import type { GoldenRecordStatus } from '../../golden-record/types';
-import { DEFAULT_UPSERT_BATCH } from '../../pipeline/inputs';
+import { DEFAULT_UPSERT_BATCH_SIZE, type GoldenRecordStatus } from '../../golden-record/types';
 import { ensureSearchAttributes } from '../../pipeline/register-search-attributes';
 import { labelPairs } from '../../pipeline/search-attributes';
 import { goldenRecordStatusQuery, goldenRecordWorkflow, rerunRefreshSignal } from '../../workflows';
+import { positiveInt, readConfig } from '../arguments';
 import { cliEnv, withClient } from '../context';
 import { CliError, EXIT } from '../errors';
 import { followRun } from '../follow';
@@ -14,11 +14,9 @@ import { existingRun, outcomeOf } from '../runs';
 
 const GOLDEN_RECORD = 'golden-record';
 
-async function start(options: { date?: string; viewsConfig?: string; batchSize: string }, globals: GlobalOptions) {
+async function start(options: { date?: string; viewsConfig?: string; batchSize: number }, globals: GlobalOptions) {
   const env = cliEnv();
-  const views = await readViewsConfigFile(options.viewsConfig ?? GOLDEN_RECORD_VIEWS_CONFIG).catch((error: Error) => {
-    throw new CliError(error.message, EXIT.usage);
-  });
+  const views = await readConfig(readViewsConfigFile(options.viewsConfig ?? GOLDEN_RECORD_VIEWS_CONFIG));
   const date = options.date ?? businessDate();
   const workflowId = `${GOLDEN_RECORD}-${date}`;
   return withClient(env, async (client) => {
@@ -26,7 +24,7 @@ async function start(options: { date?: string; viewsConfig?: string; batchSize: 
     const handle = await client.workflow.start(goldenRecordWorkflow, {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       workflowId,
-      args: [{ views, batchSize: Number(options.batchSize) || DEFAULT_UPSERT_BATCH }],
+      args: [{ views, batchSize: options.batchSize }],
       typedSearchAttributes: labelPairs({ pipeline: GOLDEN_RECORD, config: 'dvd_rental', businessDate: date }),
     });
     if (!globals.json) console.log(`started ${workflowId}: ${workflowUrl(env, workflowId, handle.firstExecutionRunId)}`);
@@ -79,7 +77,7 @@ export function goldenCommand(globals: () => GlobalOptions): Command {
     .description('Start a golden-record run and follow it')
     .option('--date <yyyy-mm-dd>', 'business date (part of the workflow id)')
     .option('--views-config <file>', 'views config (default config/views.json)')
-    .option('--batch-size <n>', 'documents per batch', String(DEFAULT_UPSERT_BATCH))
+    .option('--batch-size <n>', 'documents per batch', positiveInt, DEFAULT_UPSERT_BATCH_SIZE)
     .action(async (options) => void (process.exitCode = await start(options, globals())));
   command
     .command('rerun <workflowId>')

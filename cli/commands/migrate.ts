@@ -1,15 +1,16 @@
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { Env } from '../../common/env';
 import { businessDate, workflowUrl } from '../../common/temporal-client';
 import { readMigrationConfigFile } from '../../migration/config-file';
 import { planMigration } from '../../migration/plan';
 import { migrationProgressQuery } from '../../migration/progress';
-import type { MigrationInput, MigrationResult, TableProgress } from '../../migration/types';
+import { DEFAULT_MIGRATION_OPTIONS, type MigrationInput, type MigrationResult, type TableProgress } from '../../migration/types';
 import { migrationWorkflow } from '../../workflows';
+import { positiveInt, readConfig } from '../arguments';
 import { cliEnv, withClient } from '../context';
-import { CliError, EXIT } from '../errors';
+import { EXIT } from '../errors';
 import { followRun } from '../follow';
 import { emit, type GlobalOptions } from '../output';
 import { outcomeOf } from '../runs';
@@ -24,12 +25,6 @@ interface MigrateOptions {
   recreate?: boolean;
 }
 
-const positiveInt = (value: string) => {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('must be a whole number >= 1');
-  return number;
-};
-
 function tableLine(table: TableProgress): string {
   const changes = table.changes ? ` (+${table.changes.inserted} ~${table.changes.updated} -${table.changes.deleted})` : '';
   const detail = table.error ? `: ${table.error}` : '';
@@ -41,14 +36,6 @@ function tableLine(table: TableProgress): string {
 async function warnWithoutWorker(client: Client, taskQueue: string): Promise<void> {
   const queue = await client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue } });
   if (!queue.pollers?.length) console.warn(`no worker polls task queue ${taskQueue}: the run waits until one starts (npm run worker)`);
-}
-
-async function readConfig(file: string) {
-  try {
-    return await readMigrationConfigFile(file);
-  } catch (error) {
-    throw new CliError((error as Error).message, EXIT.usage);
-  }
 }
 
 async function runMigration(env: Env, client: Client, input: MigrationInput, globals: GlobalOptions): Promise<number> {
@@ -75,7 +62,7 @@ async function runMigration(env: Env, client: Client, input: MigrationInput, glo
 
 /** Prints the plan, starts the migration, follows it; exit code 0 only when every table was copied. */
 async function migrate(options: MigrateOptions, globals: GlobalOptions): Promise<number> {
-  const tables = await readConfig(options.config);
+  const tables = await readConfig(readMigrationConfigFile(options.config));
   const configName = path.basename(options.config, path.extname(options.config));
   const plan = planMigration(tables);
   if (!globals.json || options.dryRun) {
@@ -101,9 +88,9 @@ export function migrateCommand(globals: () => GlobalOptions): Command {
     .requiredOption('--config <file>', 'migration config (JSON)')
     .option('--tables <names>', 'only these tables, comma-separated')
     .option('--dry-run', 'print the plan and exit')
-    .addOption(new Option('--mode <mode>', 'full copy, sync by key, or auto (full when empty)').choices(['auto', 'full', 'sync']).default('auto'))
-    .addOption(new Option('--deletes <how>', 'in sync mode, rows gone from the source are').choices(['delete', 'flag']).default('delete'))
-    .option('--parallelism <n>', 'tables copied at once', positiveInt, 2)
+    .addOption(new Option('--mode <mode>', 'full copy, sync by key, or auto (full when empty)').choices(['auto', 'full', 'sync']).default(DEFAULT_MIGRATION_OPTIONS.mode))
+    .addOption(new Option('--deletes <how>', 'in sync mode, rows gone from the source are').choices(['delete', 'flag']).default(DEFAULT_MIGRATION_OPTIONS.deletes))
+    .option('--parallelism <n>', 'tables copied at once', positiveInt, DEFAULT_MIGRATION_OPTIONS.parallelism)
     .option('--recreate', 'drop and recreate target tables whose shape differs from the source')
     .action(async (options: MigrateOptions) => void (process.exitCode = await migrate(options, globals())));
 }
