@@ -4,7 +4,7 @@ import { loadEnv, type Env } from './common/env';
 import { createLogger } from './common/logger';
 import { openResources, type Resources } from './common/resources';
 import { installRuntime } from './common/runtime';
-import { ensureSearchAttributes } from './pipeline/register-search-attributes';
+import { ensureSearchAttributes } from './common/register-search-attributes';
 
 export interface WorkerOptions {
   env: Env;

@@ -1,6 +1,6 @@
 import type { ActivityDeps } from './deps';
 import { goldenRecordActivities } from './golden-record';
-import { healthActivities } from './health';
+import { healthActivities } from './health-check/index';
 import { migrationActivities } from './migration';
 
 export type { ActivityDeps } from './deps';

@@ -5,8 +5,8 @@
  */
 import { Command } from 'commander';
 import { dailyCommand } from './commands/daily';
-import { goldenCommand } from './commands/golden';
-import { migrateCommand } from './commands/migrate';
+import { goldenCommand } from './commands/golden-record';
+import { migrateCommand } from './commands/migration';
 import { schedulesCommand } from './commands/schedules';
 import { lineageCommand } from './commands/lineage';
 import { statusCommand } from './commands/status';

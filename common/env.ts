@@ -2,7 +2,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { config as loadDotenv } from 'dotenv';
-import { TASK_QUEUE } from './names';
+import { TASK_QUEUE } from '../workflows/shared/names';
 
 /** The checkout (or image) root: the nearest folder above this module with a package.json, from sources or dist/. */
 export const REPO_ROOT = findRepoRoot(__dirname);

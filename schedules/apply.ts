@@ -1,5 +1,5 @@
 import { ScheduleNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
-import { ensureSearchAttributes } from '../pipeline/register-search-attributes';
+import { ensureSearchAttributes } from '../common/register-search-attributes';
 import type { ScheduleDeclaration } from './declarations';
 import { declarationHash, scheduleOptions } from './options';
 

@@ -1,7 +1,7 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import { dailyPipelineInput } from '../pipeline/inputs';
-import { DAILY_PIPELINE } from '../common/names';
+import { dailyPipelineInput } from '../activities/daily/inputs';
+import { DAILY_PIPELINE } from '../workflows/shared/names';
 
 /** One schedule as code says it should be; `schedules apply` makes the server agree. */
 export interface ScheduleDeclaration {

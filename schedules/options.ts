@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ScheduleOptions } from '@temporalio/client';
-import { PIPELINE, PIPELINE_CONFIG } from '../pipeline/search-attributes';
+import { PIPELINE, PIPELINE_CONFIG } from '../workflows/shared/search-attributes';
 import type { ScheduleDeclaration } from './declarations';
 
 /** Changes whenever the declaration (or the task queue it runs on) changes: apply compares it. */

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { dailyPipelineInput } from '../pipeline/inputs';
+import { dailyPipelineInput } from '../activities/daily/inputs';
 import { dailyPipelineWorkflow, healthCheckWorkflow } from '../workflows';
 
 export interface DevPipeline {

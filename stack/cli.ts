@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadEnv } from '../common/env';
-import { stackHealth, startStack, stopStack } from './index';
+import { stackHealth, startStack, stopStack } from '.';
 
 const program = new Command('stack').description('The local stack: PostgreSQL, Temporal dev server, FerretDB');
 

@@ -1,5 +1,5 @@
-import { documentHash } from '../../golden-record/document-hash';
-import { validateGoldenRecord, type GoldenRecord, type QuarantineReason } from '../../golden-record/document';
+import { documentHash } from './document-hash';
+import { validateGoldenRecord, type GoldenRecord, type QuarantineReason } from './document';
 
 /** What the collection holds for an _id of the batch's range (projection: hash and currency only). */
 export interface StoredState {

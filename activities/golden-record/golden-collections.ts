@@ -4,8 +4,8 @@ import {
   GOLDEN_RECORD_COLLECTION,
   GOLDEN_RECORD_META_COLLECTION,
   QUARANTINE_COLLECTION,
-} from '../../golden-record/collections';
-import type { GoldenRecordSource } from '../../golden-record/document';
+} from './collections';
+import type { GoldenRecordSource } from './document';
 import type { StoredState } from './batch-plan';
 import type { CustomerKeyed, GoldenCollections } from './batch-writer';
 

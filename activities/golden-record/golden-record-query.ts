@@ -6,8 +6,8 @@ import {
   SOURCE_VIEWS,
   utcDate,
   VIEW_SCHEMA,
-} from '../../golden-record/build-document';
-import { AGGREGATE_FIELDS, CUSTOMER_FIELDS, RENTAL_FIELDS } from '../../golden-record/document';
+} from './build-document';
+import { AGGREGATE_FIELDS, CUSTOMER_FIELDS, RENTAL_FIELDS } from './document';
 
 const TIMESTAMP_OID = 1114;
 const DATE_OID = 1082;

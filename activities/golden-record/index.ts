@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { ViewConfig } from '../../golden-record/views-config';
+import type { ViewConfig } from '../../workflows/golden-record/views-config';
 import type { ActivityDeps } from '../deps';
 import { upsertGoldenRecords, type UpsertProgress } from './upsert';
 import { ensureViews, refreshViews } from './views';

@@ -2,8 +2,8 @@
 // activity wraps it (heartbeat from onBatch, resume from the heartbeat's lastCustomerId).
 import type { Db } from 'mongodb';
 import type pg from 'pg';
-import { buildGoldenRecord, buildSources, type RunContext } from '../../golden-record/build-document';
-import { DEFAULT_UPSERT_BATCH_SIZE } from '../../golden-record/types';
+import { buildGoldenRecord, buildSources, type RunContext } from './build-document';
+import { DEFAULT_UPSERT_BATCH_SIZE } from '../../workflows/golden-record/types';
 import { planBatch, type BatchPlan } from './batch-plan';
 import { writeBatch, type WriteOutcome } from './batch-writer';
 import type { GoldenCollections } from './batch-writer';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { SourceView, ViewRow } from '../../golden-record/build-document';
+import type { SourceView, ViewRow } from './build-document';
 import { GOLDEN_RECORD_TYPES, goldenRecordQuery, refreshDatesQuery } from './golden-record-query';
 
 const CURSOR = 'golden_record_rows';

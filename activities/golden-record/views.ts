@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { REPO_ROOT } from '../../common/env';
-import { NotAllViewsRefreshed, ViewsConfigError, type StaleView } from '../../golden-record/errors';
-import { viewName, type ViewConfig } from '../../golden-record/views-config';
+import { NotAllViewsRefreshed, ViewsConfigError, type StaleView } from '../../workflows/golden-record/errors';
+import { viewName, type ViewConfig } from '../../workflows/golden-record/views-config';
 
 /** In creation order; each has sql/golden-record/<name>.sql. */
 export const GOLDEN_RECORD_VIEWS = ['customers_mv', 'customer_aggr_mv', 'last_rentals_mv'] as const;

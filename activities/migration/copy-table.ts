@@ -3,7 +3,7 @@
 // and indexes the target table lacks are built in the same transaction: after the rows for a full copy
 // (one sort per index instead of index upkeep per row), before them for a sync (the upsert needs the key).
 import type pg from 'pg';
-import type { CopyMode, CopyTableResult, DeleteMode, TableSpec } from '../../migration/types';
+import type { CopyMode, CopyTableResult, DeleteMode, TableSpec } from '../../workflows/migration/types';
 import { columnList, quoteIdent } from './catalog';
 import { ProgressTracker, type CopyProgress } from './copy-progress';
 import { inTransactions, type Sessions } from './copy-session';

@@ -5,7 +5,7 @@
 // in REVERSE dependency order: children lose their rows first, then parents. Flagging is an UPDATE
 // and breaks no foreign key, but it goes the same way so that the workflow has one rule.
 import type pg from 'pg';
-import type { DeleteMode, TableSpec } from '../../migration/types';
+import type { DeleteMode, TableSpec } from '../../workflows/migration/types';
 import { quoteIdent } from './catalog';
 import { inTransactions, type Sessions } from './copy-session';
 import { keyMatch, STAGE_TABLE, stageSourceRows } from './sync-table';

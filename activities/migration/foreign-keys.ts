@@ -3,7 +3,7 @@
 // tables at once: VALIDATE CONSTRAINT locks only the referencing table against other validations,
 // where ADD with its validation would lock the referenced table too and so run one key at a time.
 import pg from 'pg';
-import type { TableSpec } from '../../migration/types';
+import type { TableSpec } from '../../workflows/migration/types';
 import type { SourceForeignKey } from './introspect-objects';
 import { targetOf } from './schema-config';
 import { displayName, nameKey, quotedName, rewriteNames, type NameMap } from './sql-names';

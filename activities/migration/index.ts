@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from '../deps';
-import { MigrationConfigError } from '../../migration/errors';
-import type { CopyMode, DeleteMode, TableSpec } from '../../migration/types';
+import { MigrationConfigError } from '../../workflows/migration/errors';
+import type { CopyMode, DeleteMode, TableSpec } from '../../workflows/migration/types';
 import { tableExists } from './catalog';
 import { applyDeletes, copyTable, type CopyTableOutcome } from './copy-table';
 import { completedTables, ensureLedger, forgetRun, recordCompleted } from './ledger';

@@ -1,7 +1,7 @@
 // Catalog reads of one source table: columns, PK/UNIQUE/CHECK/EXCLUDE constraints, sequences fed by defaults.
 import type pg from 'pg';
-import type { TableSpec } from '../../migration/types';
-import { MigrationConfigError } from '../../migration/errors';
+import type { TableSpec } from '../../workflows/migration/types';
+import { MigrationConfigError } from '../../workflows/migration/errors';
 import { primaryKey, qualified, tableExists } from './catalog';
 import { readUsedTypes, type SourceType } from './introspect-types';
 import type { QualifiedName } from './sql-names';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Env } from '../../common/env';
-import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../migration/config-file';
-import { planMigration } from '../../migration/plan';
+import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from './config-file';
+import { planMigration } from '../../workflows/migration/plan';
 import { copyTable } from './copy-table';
 import { finishTargetSchema, prepareTargetSchema } from './target-schema';
 

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { copyProgressSignal, type CopyProgressReport } from '../../migration/progress';
+import { copyProgressSignal, type CopyProgressReport } from '../../workflows/migration/progress';
 
 const SIGNAL_EVERY_MS = 5_000;
 const HEARTBEAT_EVERY_MS = 1_000;

@@ -1,6 +1,6 @@
 // What the schema builders share: the config tables' source -> target names and the target lock.
 import type pg from 'pg';
-import type { TableSpec } from '../../migration/types';
+import type { TableSpec } from '../../workflows/migration/types';
 import { nameKey, type NameMap, type QualifiedName } from './sql-names';
 
 export interface SchemaInput {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { TableDataError } from '../../migration/errors';
+import { TableDataError } from '../../workflows/migration/errors';
 
 // SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation): the rows themselves
 // are refused, so a retry would fail the same way. Anything else (connection, timeout) stays retryable.

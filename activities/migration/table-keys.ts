@@ -1,7 +1,7 @@
 // A table's keys (PRIMARY KEY, UNIQUE, EXCLUDE) and indexes, built once its rows are in: one sort per
 // index instead of maintaining every index on every row copied (the way pg_restore orders it too).
 import pg from 'pg';
-import type { TableSpec } from '../../migration/types';
+import type { TableSpec } from '../../workflows/migration/types';
 import { qualified } from './catalog';
 import { withQualifiedNames } from './introspect';
 import { readIndexes, readKeys, type SourceIndex, type SourceKey } from './introspect-objects';

@@ -1,5 +1,5 @@
-import { MigrationConfigError, SchemaIncompatibleError } from '../../migration/errors';
-import type { TableSpec } from '../../migration/types';
+import { MigrationConfigError, SchemaIncompatibleError } from '../../workflows/migration/errors';
+import type { TableSpec } from '../../workflows/migration/types';
 import { describeColumns, primaryKey, qualified, referencingTables, type ColumnInfo } from './catalog';
 import type { Sessions } from './copy-session';
 

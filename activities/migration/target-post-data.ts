@@ -1,7 +1,7 @@
 // Post-data: keys and indexes (unless the copy built them), foreign keys between config tables
 // (foreign-keys.ts) and sequence positions, once the rows are in.
 import pg from 'pg';
-import type { TableSpec } from '../../migration/types';
+import type { TableSpec } from '../../workflows/migration/types';
 import { qualified } from './catalog';
 import { withQualifiedNames } from './introspect';
 import { addForeignKeys, validateForeignKeys } from './foreign-keys';

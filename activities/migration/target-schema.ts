@@ -3,7 +3,7 @@
 // keys and indexes (table-keys.ts, built by its copy), then foreign keys and sequence positions
 // (target-post-data.ts).
 import type pg from 'pg';
-import { SchemaIncompatibleError } from '../../migration/errors';
+import { SchemaIncompatibleError } from '../../workflows/migration/errors';
 import { tableExists } from './catalog';
 import { incompatibilities, incompatibleMessage } from './compatibility';
 import * as ddl from './ddl';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { VerificationError } from '../../migration/errors';
+import { VerificationError } from '../../workflows/migration/errors';
 import { quoteIdent } from './catalog';
 import type { Sessions } from './copy-session';
 

@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Env } from '../../common/env';
 import { GOLDEN_RECORD_INDEXES } from '../../activities/golden-record/golden-collections';
 import { upsertGoldenRecords, type UpsertSummary } from '../../activities/golden-record/upsert';
-import { GOLDEN_RECORD_COLLECTION } from '../../golden-record/collections';
+import { GOLDEN_RECORD_COLLECTION } from '../../activities/golden-record/collections';
 
 export interface Timed<T> {
   result: T;

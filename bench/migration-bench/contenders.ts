@@ -1,7 +1,7 @@
 // Runs each contender against fresh target databases and checks that every row arrived.
 import type { Client } from '@temporalio/client';
 import type { Env } from '../../common/env';
-import type { TableSpec } from '../../migration/types';
+import type { TableSpec } from '../../workflows/migration/types';
 import { checksumSeconds } from './diagnostics';
 import { pgDumpParallel, pgDumpPiped } from './pg-dump';
 import { rawCopy } from './raw-copy';

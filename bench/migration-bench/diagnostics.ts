@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { checksumSql, checksumTerms } from '../../activities/migration/verify';
 import type { Env } from '../../common/env';
-import type { TableSpec } from '../../migration/types';
+import type { TableSpec } from '../../workflows/migration/types';
 import { openPool, timed } from './support';
 
 const qualified = (schema: string, name: string) => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;

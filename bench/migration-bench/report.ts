@@ -1,5 +1,5 @@
 // The benchmark's printed report: the contenders table, the goal checks and the migration's phases.
-import type { MigrationResult } from '../../migration/types';
+import type { MigrationResult } from '../../workflows/migration/types';
 import { phaseSpan, type Phase } from './history';
 import { summarize } from './statement-log';
 import type { Measurement } from './support';

@@ -9,7 +9,7 @@ import { prepareTargetSchema } from '../../activities/migration/target-schema';
 import { withQualifiedNames } from '../../activities/migration/introspect';
 import { relationMap } from '../../activities/migration/schema-config';
 import { buildTableKeys, readTableKeys } from '../../activities/migration/table-keys';
-import type { TableSpec } from '../../migration/types';
+import type { TableSpec } from '../../workflows/migration/types';
 import { openPool, recreateDatabase, timed } from './support';
 
 export type SeedStyle = 'row' | 'multi-row';

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 import type { Env } from '../../common/env';
-import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../migration/config-file';
-import type { TableSpec } from '../../migration/types';
+import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../activities/migration/config-file';
+import type { TableSpec } from '../../workflows/migration/types';
 import { adminUrl, withAdminClient } from '../../stack/postgres';
 import { logSlowStatementsSql, type LoggedStatement } from './statement-log';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { REPO_ROOT, type Env } from '../../common/env';
-import type { MigrationResult, TableSpec } from '../../migration/types';
+import type { MigrationResult, TableSpec } from '../../workflows/migration/types';
 import { adminUrl } from '../../stack/postgres';
 import { COMPILED_WORKER, startWorkerProcess } from '../../stack/worker-process';
 import { migrationWorkflow } from '../../workflows';

@@ -2,13 +2,13 @@ import { Command, Option } from 'commander';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Env } from '../../common/env';
 import { businessDate, workflowUrl } from '../../common/temporal-client';
-import { goldenRecordStatusQuery } from '../../workflows/golden-record';
-import { migrationProgressQuery } from '../../migration/progress';
-import { dailyPipelineInput } from '../../pipeline/inputs';
-import { ensureSearchAttributes } from '../../pipeline/register-search-attributes';
-import { labelPairs } from '../../pipeline/search-attributes';
-import { DAILY_STEPS, rerunStep, type DailyPipelineInput, type DailyPipelineResult, type StepStatus } from '../../pipeline/types';
-import { DAILY_PIPELINE } from '../../common/names';
+import { goldenRecordStatusQuery } from '../../workflows/golden-record/golden-record';
+import { migrationProgressQuery } from '../../workflows/migration/progress';
+import { dailyPipelineInput } from '../../activities/daily/inputs';
+import { ensureSearchAttributes } from '../../common/register-search-attributes';
+import { labelPairs } from '../../workflows/shared/search-attributes';
+import { DAILY_STEPS, rerunStep, type DailyPipelineInput, type DailyPipelineResult, type StepStatus } from '../../workflows/daily/types';
+import { DAILY_PIPELINE } from '../../workflows/shared/names';
 import { dailyPipelineProgressQuery, dailyPipelineWorkflow } from '../../workflows';
 import { readConfig } from '../arguments';
 import { cliEnv, withClient } from '../context';
@@ -122,7 +122,7 @@ export function dailyCommand(globals: () => GlobalOptions): Command {
     .option('--date <yyyy-mm-dd>', 'business date of the run')
     .addOption(new Option('--from <step>', 'start at this step').choices([...DAILY_STEPS]))
     .option('--migration-config <file>', 'migration config (default config/migration.json)')
-    .option('--views-config <file>', 'views config (default config/views.json)')
+    .option('--views-config <file>', 'views config (default config/golden-record.json)')
     .action(async (options: StartOptions) => void (process.exitCode = await start(options, globals())));
   command
     .command('rerun <workflowId>')

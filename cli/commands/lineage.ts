@@ -4,10 +4,10 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { loadEnv } from '../../common/env';
 import { openResources } from '../../common/resources';
-import { buildLineage, toMermaid, type LineageGraph } from '../../golden-record/lineage';
-import { readAssetTimes } from '../../golden-record/lineage-reader';
-import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../../golden-record/views-config-file';
-import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../migration/config-file';
+import { buildLineage, toMermaid, type LineageGraph } from '../../activities/golden-record/lineage';
+import { readAssetTimes } from '../../activities/golden-record/lineage-reader';
+import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../../activities/golden-record/views-config-file';
+import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../activities/migration/config-file';
 
 const optionsSchema = z.strictObject({
   json: z.boolean().default(false),

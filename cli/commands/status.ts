@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { workflowUrl } from '../../common/temporal-client';
-import { BUSINESS_DATE, PIPELINE } from '../../pipeline/search-attributes';
+import { BUSINESS_DATE, PIPELINE } from '../../workflows/shared/search-attributes';
 import { cliEnv, withClient } from '../context';
 import { CliError, EXIT } from '../errors';
 import { emit, type GlobalOptions } from '../output';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ViewConfig } from '../../golden-record/views-config';
+import type { ViewConfig } from '../../workflows/golden-record/views-config';
 
 export const STUCK_VIEW: ViewConfig = {
   schema: 'v_stuck',

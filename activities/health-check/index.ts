@@ -1,0 +1,29 @@
+import { log } from '@temporalio/activity';
+import type { ActivityDeps } from '../deps';
+
+export interface ConnectionsReport {
+  sourcePostgres: string;
+  targetPostgres: string;
+  mongoPing: number;
+}
+
+async function serverVersion(pool: ActivityDeps['sourcePg']): Promise<string> {
+  const { rows } = await pool.query<{ server_version: string }>('show server_version');
+  return rows[0]!.server_version;
+}
+
+export function healthActivities(deps: ActivityDeps) {
+  return {
+    /** Proves from inside the worker that every data store answers. */
+    async checkConnections(): Promise<ConnectionsReport> {
+      const [sourcePostgres, targetPostgres, ping] = await Promise.all([
+        serverVersion(deps.sourcePg),
+        serverVersion(deps.targetPg),
+        deps.mongo.command({ ping: 1 }),
+      ]);
+      const report = { sourcePostgres, targetPostgres, mongoPing: Number(ping.ok) };
+      log.info('data stores answered', { ...report });
+      return report;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// Derives a migration config from the source catalog: one entry per table, depends_on from foreign keys.
+import type pg from 'pg';
+import { identifierProblem, parseMigrationConfig } from '../../workflows/migration/config';
+import { MigrationConfigError } from '../../workflows/migration/errors';
+import { findCycles, formatCycle, planMigration } from '../../workflows/migration/plan';
+import type { TableSpec } from '../../workflows/migration/types';
+
+type Db = pg.Pool | pg.PoolClient | pg.Client;
+
+export interface GenerateConfigOptions {
+  db: Db;
+  schemaIn: string;
+  schemaOut: string;
+  /** Default: every table of schemaIn. */
+  tables?: string[];
+}
+
+export interface GeneratedConfig {
+  /** In plan order: tables without dependencies first. */
+  tables: TableSpec[];
+  /** Foreign keys left out of depends_on, and why. */
+  warnings: string[];
+}
+
+interface ForeignKey {
+  table: string;
+  constraint: string;
+  refSchema: string;
+  refTable: string;
+}
+
+async function listTables(db: Db, schema: string): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    `select c.relname as name
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = $1 and c.relkind in ('r', 'p') and not c.relispartition
+      order by c.relname`,
+    [schema],
+  );
+  return rows.map((row) => row.name);
+}
+
+/** Top-level constraints only: those PostgreSQL clones onto partitions have a conparentid. */
+async function foreignKeys(db: Db, schema: string): Promise<ForeignKey[]> {
+  const { rows } = await db.query<ForeignKey>(
+    `select c.relname as table, k.conname as constraint, rn.nspname as "refSchema", r.relname as "refTable"
+       from pg_constraint k
+       join pg_class c on c.oid = k.conrelid
+       join pg_namespace n on n.oid = c.relnamespace
+       join pg_class r on r.oid = k.confrelid
+       join pg_namespace rn on rn.oid = r.relnamespace
+      where k.contype = 'f' and k.conparentid = 0 and n.nspname = $1
+      order by c.relname, k.conname`,
+    [schema],
+  );
+  return rows;
+}
+
+function selectTables(available: string[], requested: string[] | undefined, schema: string): string[] {
+  if (!requested) {
+    if (available.length === 0) throw new MigrationConfigError(`schema ${JSON.stringify(schema)} of the source holds no tables`);
+    return available;
+  }
+  const missing = requested.filter((table) => !available.includes(table));
+  if (missing.length > 0) {
+    throw new MigrationConfigError(`not tables of schema ${JSON.stringify(schema)} in the source: ${missing.join(', ')}`);
+  }
+  return [...new Set(requested)].sort();
+}
+
+function dependencies(tables: string[], keys: ForeignKey[], schema: string, warnings: string[]): Map<string, Set<string>> {
+  const dependsOn = new Map(tables.map((table) => [table, new Set<string>()]));
+  for (const key of keys) {
+    const deps = dependsOn.get(key.table);
+    const sameSchema = key.refSchema === schema;
+    // A self-reference orders rows of one table, not tables.
+    if (!deps || (sameSchema && key.refTable === key.table)) continue;
+    if (sameSchema && dependsOn.has(key.refTable)) deps.add(key.refTable);
+    else warnings.push(`${key.table}.${key.constraint} references ${key.refSchema}.${key.refTable}, which is not in the config: it must already be in the target`);
+  }
+  return dependsOn;
+}
+
+const toSpecs = (dependsOn: Map<string, Set<string>>, schemaIn: string, schemaOut: string): TableSpec[] =>
+  [...dependsOn].map(([name, deps]) => ({ name, schema_in: schemaIn, schema_out: schemaOut, depends_on: [...deps].sort() }));
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Drops one dependency per cycle until none is left: the last edge, by name, of the cycle found.
+ * Loadable either way, since the migration creates foreign keys after the data.
+ */
+function breakCycles(dependsOn: Map<string, Set<string>>, warnings: string[]): void {
+  for (;;) {
+    const cycle = findCycles(toSpecs(dependsOn, '', ''))[0];
+    if (!cycle) return;
+    const edges = cycle.slice(1).map((to, index) => [cycle[index]!, to] as const);
+    const [from, to] = edges.sort(([a, b], [c, d]) => compare(a, c) || compare(b, d)).at(-1)!;
+    dependsOn.get(from)!.delete(to);
+    warnings.push(`foreign keys form a cycle ${formatCycle(cycle)}: dropped the dependency ${from} -> ${to}`);
+  }
+}
+
+function checkSchemaNames(schemaIn: string, schemaOut: string): void {
+  const problems = Object.entries({ schemaIn, schemaOut }).flatMap(([option, value]) => {
+    const problem = identifierProblem(value);
+    return problem ? [`${option}: ${problem}`] : [];
+  });
+  if (problems.length > 0) throw new MigrationConfigError(problems.join('\n'));
+}
+
+export async function generateConfig({ db, schemaIn, schemaOut, tables }: GenerateConfigOptions): Promise<GeneratedConfig> {
+  checkSchemaNames(schemaIn, schemaOut);
+  const selected = selectTables(await listTables(db, schemaIn), tables, schemaIn);
+  const warnings: string[] = [];
+  const dependsOn = dependencies(selected, await foreignKeys(db, schemaIn), schemaIn, warnings);
+  breakCycles(dependsOn, warnings);
+  const specs = parseMigrationConfig(toSpecs(dependsOn, schemaIn, schemaOut), `schema ${schemaIn} of the source`);
+  const byName = new Map(specs.map((spec) => [spec.name, spec]));
+  return { tables: planMigration(specs).order.map((name) => byName.get(name)!), warnings };
+}

@@ -1,0 +1,193 @@
+import { ApplicationFailure, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { CONNECTION_RETRY } from '../shared/retry';
+import { parseMigrationConfig } from './config';
+import { planMigration, readyTables } from './plan';
+import { copyProgressSignal, migrationProgressQuery } from './progress';
+import type { MigrationInput, MigrationResult, TableProgress, TableSpec } from './types';
+
+const schemaActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  retry: CONNECTION_RETRY,
+});
+
+const tableActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '24 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: CONNECTION_RETRY,
+});
+
+type Progress = Map<string, TableProgress>;
+
+const configError = (message: string) => ApplicationFailure.nonRetryable(message, 'MigrationConfigError');
+
+/** The config's tables, restricted to `only`; dependencies outside the selection count as already there. */
+function selectTables(input: MigrationInput): TableSpec[] {
+  let tables: TableSpec[];
+  try {
+    tables = parseMigrationConfig(input.tables, input.configName);
+  } catch (error) {
+    throw configError((error as Error).message);
+  }
+  if (!input.only?.length) return tables;
+  const unknown = input.only.filter((name) => !tables.some((table) => table.name === name));
+  if (unknown.length) throw configError(`--tables names tables not in the config: ${unknown.join(', ')}`);
+  const only = new Set(input.only);
+  return tables
+    .filter((table) => only.has(table.name))
+    .map((table) => ({ ...table, depends_on: table.depends_on.filter((name) => only.has(name)) }));
+}
+
+/** The root cause's message: an activity failure wraps the error the activity threw. */
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: Error }).cause;
+  return (cause ?? (error as Error)).message;
+}
+
+/** Fails the workflow with the activity's own error (type and message) rather than "Activity task failed". */
+async function orFail<T>(step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    const cause = (error as { cause?: ApplicationFailure }).cause;
+    throw ApplicationFailure.nonRetryable(causeOf(error), cause?.type ?? 'MigrationFailed');
+  }
+}
+
+function trackProgress(tables: TableSpec[]): Progress {
+  const progress: Progress = new Map(
+    tables.map((table) => [table.name, { table: table.name, state: 'pending', rows: 0, bytes: 0, elapsedMs: 0 }]),
+  );
+  setHandler(migrationProgressQuery, () => [...progress.values()]);
+  setHandler(copyProgressSignal, (report) => {
+    const entry = progress.get(report.table);
+    if (entry?.state === 'running') Object.assign(entry, { rows: report.rows, bytes: report.bytes, elapsedMs: report.elapsedMs });
+  });
+  return progress;
+}
+
+const isDone = (entry: TableProgress) => entry.state === 'copied' || entry.state === 'skipped';
+
+class MigrationRun {
+  failure?: { table: string; message: string };
+  /** Tables whose target has no foreign key yet: their load order is free (keys and FKs come after the rows). */
+  free: string[] = [];
+
+  constructor(
+    private readonly input: MigrationInput,
+    private readonly tables: TableSpec[],
+    readonly progress: Progress,
+    private readonly runKey: string,
+  ) {}
+
+  private entry(name: string): TableProgress {
+    return this.progress.get(name)!;
+  }
+
+  private fail(table: TableSpec, error: unknown): void {
+    const message = causeOf(error);
+    this.failure ??= { table: `${table.schema_out}.${table.name}`, message };
+    Object.assign(this.entry(table.name), { state: 'failed', error: message });
+  }
+
+  /** Tables a failed run with the same workflow id already copied and verified. */
+  async skipCompleted(): Promise<void> {
+    for (const previous of await schemaActivities.migrationCompletedTables({ runKey: this.runKey })) {
+      if (this.progress.has(previous.table)) Object.assign(this.entry(previous.table), { state: 'skipped', rows: previous.rows });
+    }
+  }
+
+  private async copyOne(table: TableSpec): Promise<void> {
+    const entry = this.entry(table.name);
+    const started = Date.now();
+    entry.state = 'running';
+    try {
+      const { options } = this.input;
+      const result = await tableActivities.migrationCopyTable({ table, mode: options.mode, deletes: options.deletes, runKey: this.runKey });
+      Object.assign(entry, { state: 'copied', mode: result.mode, rows: result.rows, bytes: result.bytes, changes: result.changes });
+      if (result.notes.length) entry.notes = result.notes;
+    } catch (error) {
+      this.fail(table, error);
+    } finally {
+      entry.elapsedMs = Date.now() - started;
+    }
+  }
+
+  /** Dependency order, up to `parallelism` at once; after a failure no new table starts. */
+  async copyAll(): Promise<void> {
+    const running = new Map<string, Promise<void>>();
+    const names = (predicate: (entry: TableProgress) => boolean) =>
+      this.tables.map((t) => t.name).filter((name) => predicate(this.entry(name)));
+    for (;;) {
+      if (!this.failure) {
+        const ready = readyTables({
+          tables: this.tables,
+          done: names(isDone),
+          running: [...running.keys()],
+          excluded: names((entry) => entry.state === 'failed'),
+          free: this.free,
+          parallelism: this.input.options.parallelism,
+        });
+        for (const name of ready) {
+          const table = this.tables.find((t) => t.name === name)!;
+          running.set(name, this.copyOne(table).finally(() => running.delete(name)));
+        }
+      }
+      if (running.size === 0) break;
+      await Promise.race(running.values());
+    }
+    for (const entry of this.progress.values()) if (entry.state === 'pending') entry.state = 'not_run';
+  }
+
+  /** Rows gone from the source are removed children first, so no foreign key is broken on the way. */
+  async applyDeletes(): Promise<void> {
+    const byName = new Map(this.tables.map((table) => [table.name, table]));
+    const childrenFirst = planMigration(this.tables).order.reverse();
+    for (const name of childrenFirst) {
+      const entry = this.entry(name);
+      if (this.failure || !isDone(entry) || entry.mode === 'full') continue;
+      try {
+        const { deleted } = await tableActivities.migrationApplyDeletes({ table: byName.get(name)!, deletes: this.input.options.deletes });
+        if (entry.changes) entry.changes.deleted += deleted;
+      } catch (error) {
+        this.fail(byName.get(name)!, error);
+      }
+    }
+  }
+
+  finishedTables(): TableSpec[] {
+    return this.tables.filter((table) => isDone(this.entry(table.name)));
+  }
+}
+
+/**
+ * Copies the tables of a config from the source to the target Postgres in dependency order, as the seed
+ * did, but streamed, verified, parallel where no dependency forbids it, and resumable: a rerun with the
+ * same workflow id skips the tables the failed run already copied and verified.
+ */
+export async function migrationWorkflow(input: MigrationInput): Promise<MigrationResult> {
+  const tables = selectTables(input);
+  const run = new MigrationRun(input, tables, trackProgress(tables), workflowInfo().workflowId);
+
+  await orFail(schemaActivities.migrationCheckSource({ tables }));
+  const schema = await orFail(schemaActivities.migrationPrepareTarget({ tables, recreate: input.options.recreate }));
+  run.free = schema.withoutForeignKeys;
+  await run.skipCompleted();
+  await run.copyAll();
+  await run.applyDeletes();
+  const finished = run.finishedTables();
+  if (finished.length) await schemaActivities.migrationFinishTarget({ tables: finished });
+
+  const result: MigrationResult = {
+    configName: input.configName,
+    status: run.failure ? 'failed' : 'succeeded',
+    tables: [...run.progress.values()],
+    notReplicated: schema.notReplicated,
+  };
+  if (run.failure) {
+    log.error('migration stopped', { table: run.failure.table });
+    throw ApplicationFailure.nonRetryable(`table ${run.failure.table} failed: ${run.failure.message}`, 'MigrationFailed', result);
+  }
+  await schemaActivities.migrationForgetRun({ runKey: workflowInfo().workflowId });
+  return result;
+}
