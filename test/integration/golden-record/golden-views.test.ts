@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureViews, refreshView, refreshViews, type EnsuredView, type ViewRefresh } from '../../../activities/golden-record/views';
 import { REPO_ROOT } from '../../../common/env';
-import { NotAllViewsRefreshed, ViewsConfigError } from '../../../workflows/golden-record/errors';
-import { parseViewsConfig, type ViewConfig } from '../../../workflows/golden-record/views-config';
+import { NotAllViewsRefreshed } from '../../../workflows/golden-record/errors';
+import type { ViewConfig } from '../../../workflows/golden-record/views-config';
 import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../../../activities/golden-record/views-config-file';
 import {
   expectedCustomerAggr,
@@ -15,39 +15,9 @@ import {
   type DvdRental,
   type Row,
 } from '../../support/golden-views-model';
+import { COLUMNS, VIEWS, type ViewName } from '../../support/golden-views-columns';
 import { freshMigratedPair } from '../../support/migrated';
 
-const TIMESTAMP = 'timestamp without time zone';
-
-/** The issue's columns in its order, with the types chosen for them. */
-const COLUMNS = {
-  customers_mv: [
-    ['customer_id', 'integer'], ['first_name', 'text'], ['last_name', 'text'], ['is_active', 'boolean'],
-    ['address', 'text'], ['district', 'text'], ['city', 'text'], ['longitude', 'numeric(9,6)'],
-    ['latitude', 'numeric(9,6)'], ['country', 'text'], ['full_address', 'text'], ['phone', 'text'],
-    ['email', 'text'], ['postal_code', 'text'], ['assistant_name', 'text'], ['assistant_last_name', 'text'],
-    ['assistant_email', 'text'], ['last_refresh_date', TIMESTAMP],
-  ],
-  customer_aggr_mv: [
-    ['customer_id', 'integer'], ['overdue_score', 'integer'], ['most_recent_store', 'text'],
-    ['last_rental_film', 'text'], ['last_rental_date', TIMESTAMP], ['lifetime_value', 'numeric(12,2)'],
-    ['total_rental_count', 'integer'], ['average_rental_duration', 'numeric(10,2)'],
-    ['average_rental_payment', 'numeric(10,2)'], ['average_film_duration', 'numeric(10,2)'],
-    ['last_year_rental_count', 'integer'], ['last_year_payments_sum', 'numeric(12,2)'],
-    ['last_payment', 'numeric(5,2)'], ['most_recent_category', 'text'], ['second_most_recent_category', 'text'],
-    ['third_most_recent_category', 'text'], ['most_recent_film_title', 'text'], ['most_recent_film_actor', 'text'],
-    ['most_recent_film_year', 'text'], ['last_refresh_date', TIMESTAMP],
-  ],
-  last_rentals_mv: [
-    ['rental_id', 'integer'], ['customer_id', 'integer'], ['title', 'text'], ['category', 'text'],
-    ['amount', 'numeric(10,2)'], ['rental_date', TIMESTAMP], ['return_date', TIMESTAMP],
-    ['rental_duration', 'integer'], ['is_completed', 'boolean'], ['is_overdue', 'boolean'], ['store', 'text'],
-    ['last_refresh_date', TIMESTAMP],
-  ],
-} as const;
-
-type ViewName = keyof typeof COLUMNS;
-const VIEWS = Object.keys(COLUMNS) as ViewName[];
 const KEYS: Record<ViewName, string> = { customers_mv: 'customer_id', customer_aggr_mv: 'customer_id', last_rentals_mv: 'rental_id' };
 const EXPECTED = { customers_mv: expectedCustomers, customer_aggr_mv: expectedCustomerAggr, last_rentals_mv: expectedLastRentals };
 
@@ -153,58 +123,6 @@ function differences(actual: Row[], expected: Row[], key: string): string[] {
   problems.push(...[...byKey.keys()].map((extra) => `${key} ${extra}: in the view, not expected`));
   return problems.slice(0, 20);
 }
-
-describe('views config', () => {
-  const entry = (view: string, extra: object = {}) => ({
-    schema: 'v_dvd_rental',
-    materialized_view: view,
-    sources: [{ schema: 'dvd_rental', table: 'rental' }],
-    ...extra,
-  });
-  const problems = (json: unknown): string => {
-    try {
-      parseViewsConfig(json, 'views.json');
-    } catch (error) {
-      expect(error).toBeInstanceOf(ViewsConfigError);
-      return (error as Error).message;
-    }
-    throw new Error('expected a ViewsConfigError');
-  };
-
-  test('config/golden-record.json lists the three views in refresh order', async () => {
-    const config = await readViewsConfigFile(GOLDEN_RECORD_VIEWS_CONFIG);
-    expect(config.map((view) => `${view.schema}.${view.materialized_view}`)).toEqual(VIEWS.map((view) => `v_dvd_rental.${view}`));
-  });
-
-  test('every problem is reported, each naming the file and its entry', () => {
-    expect(problems({})).toBe('views.json: must be a JSON array of views, not object');
-    expect(problems([])).toBe('views.json: holds no views: list at least one');
-    const message = problems([
-      entry('a_mv'),
-      entry('bad"; drop table x; --'),
-      entry('c_mv', { sources: [] }),
-      entry('a_mv'),
-      entry('d_mv', { sources: [{ schema: 'dvd_rental', table: 'rental' }, { schema: 'dvd_rental', table: 'rental' }] }),
-      entry('e_mv', { refresh: 'daily' }),
-      { schema: 'v_dvd_rental' },
-    ]).split('\n');
-    expect(message).toEqual([
-      expect.stringMatching(/^views\.json: views\[1\] "bad\\"; drop table x; --": materialized_view: .* is not a plain identifier/),
-      'views.json: views[2] "c_mv": sources: lists no source table',
-      'views.json: views[3] "a_mv": duplicate of views[0] "a_mv": both refresh v_dvd_rental.a_mv',
-      'views.json: views[4] "d_mv": sources list dvd_rental.rental more than once',
-      expect.stringMatching(/^views\.json: views\[5\] "e_mv": .*refresh/),
-      expect.stringMatching(/^views\.json: views\[6\]: materialized_view: /),
-      expect.stringMatching(/^views\.json: views\[6\]: sources: /),
-    ]);
-  });
-
-  test('a file that is not JSON is a ViewsConfigError naming the file', async () => {
-    const file = path.join(REPO_ROOT, 'package.json');
-    await expect(readViewsConfigFile(file)).rejects.toThrow(`${file}: must be a JSON array of views, not object`);
-    await expect(readViewsConfigFile(path.join(REPO_ROOT, 'README.md'))).rejects.toThrow(/README\.md: cannot read the views config: .*JSON/);
-  });
-});
 
 // The tests of this block build on each other, in order.
 describe('golden-record views on a migrated dvd_rental', () => {

@@ -54,3 +54,15 @@ describe('environment configuration', () => {
     expect(redactUrl('postgres://admin:s3cret@db.example:5432/app')).toBe('postgres://db.example:5432/app');
   });
 });
+
+describe('worker observability', () => {
+  test('METRICS_BIND_ADDRESS: host:port or off, anything else named in the error', () => {
+    expect(parseEnv({}).METRICS_BIND_ADDRESS).toBe('127.0.0.1:9464');
+    expect(parseEnv({ METRICS_BIND_ADDRESS: 'off' }).METRICS_BIND_ADDRESS).toBe('off');
+    expect(parseEnv({ METRICS_BIND_ADDRESS: '[::]:9464' }).METRICS_BIND_ADDRESS).toBe('[::]:9464');
+    for (const bad of ['9464', 'http://0.0.0.0:9464', 'on']) {
+      expect(() => parseEnv({ METRICS_BIND_ADDRESS: bad })).toThrow(ConfigError);
+      expect(() => parseEnv({ METRICS_BIND_ADDRESS: bad })).toThrow(/^ {2}METRICS_BIND_ADDRESS: /m);
+    }
+  });
+});
