@@ -1,16 +1,24 @@
+import type { Pipeline } from '../common/pipeline';
+import { PIPELINES } from '../pipelines';
 import type { ActivityDeps } from './deps';
-import { goldenRecordActivities } from './golden-record';
-import { healthActivities } from './health-check/index';
-import { migrationActivities } from './migration';
 
 export type { ActivityDeps } from './deps';
 
-export function createActivities(deps: ActivityDeps) {
-  return {
-    ...healthActivities(deps),
-    ...migrationActivities(deps),
-    ...goldenRecordActivities(deps),
-  };
-}
+type Registered = (typeof PIPELINES)[number];
+type FactoryOf<P> = P extends { activities: (deps: ActivityDeps) => infer A } ? A : never;
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
-export type Activities = ReturnType<typeof createActivities>;
+/** Every registered pipeline's activities. */
+export type Activities = UnionToIntersection<FactoryOf<Registered>>;
+
+/** The activities of every pipeline, each built with the worker's connections; two with one name are an error. */
+export function createActivities(deps: ActivityDeps, pipelines: readonly Pipeline[] = PIPELINES): Activities {
+  const activities: Record<string, unknown> = {};
+  for (const pipeline of pipelines) {
+    for (const [name, activity] of Object.entries(pipeline.activities?.(deps) ?? {})) {
+      if (name in activities) throw new Error(`activity ${name} of pipeline ${pipeline.workflows.name} is registered twice`);
+      activities[name] = activity;
+    }
+  }
+  return activities as Activities;
+}

@@ -4,11 +4,9 @@
  * Exit codes: 0 success, 1 a run failed, 2 bad usage or input, 3 a server cannot be reached.
  */
 import { Command } from 'commander';
-import { dailyCommand } from './commands/daily';
-import { goldenCommand } from './commands/golden-record';
-import { migrateCommand } from './commands/migration';
-import { schedulesCommand } from './commands/schedules';
+import { PIPELINES } from '../pipelines';
 import { lineageCommand } from './commands/lineage';
+import { schedulesCommand } from './commands/schedules';
 import { statusCommand } from './commands/status';
 import { EXIT } from './errors';
 import { reportError, type GlobalOptions } from './output';
@@ -20,10 +18,9 @@ const program = new Command('dvd-pipelines')
 
 const globals = () => program.opts<GlobalOptions>();
 
-for (const command of [dailyCommand, goldenCommand, migrateCommand, schedulesCommand, statusCommand]) {
-  program.addCommand(command(globals));
-}
-program.addCommand(lineageCommand(globals));
+/** Each registered pipeline's command, then the operator's. */
+for (const pipeline of PIPELINES) program.addCommand(pipeline.command({ globals, pipelines: PIPELINES }));
+for (const command of [schedulesCommand, statusCommand, lineageCommand]) program.addCommand(command(globals));
 
 /** Usage errors (unknown command, missing option) exit 2, like other bad input; --help exits 0. */
 function usageExitCodes(command: Command): void {

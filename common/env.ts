@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { config as loadDotenv } from 'dotenv';
 import { TASK_QUEUE } from '../workflows/shared/names';
+import { formatIssues } from '../workflows/shared/zod-issues';
 
 /** The checkout (or image) root: the nearest folder above this module with a package.json, from sources or dist/. */
 export const REPO_ROOT = findRepoRoot(__dirname);
@@ -89,7 +90,7 @@ export class ConfigError extends Error {
 
 /** Never echoes values: they may hold passwords. */
 function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`).join('\n');
+  return formatIssues(error, { whole: '(environment)' }).map((line) => `  ${line}`).join('\n');
 }
 
 function parseWith<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z.infer<T> {

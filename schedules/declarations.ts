@@ -1,6 +1,7 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import { dailyPipelineInput } from '../activities/daily/inputs';
+import { dailyPipelineInput } from '../pipelines';
+import { DAILY_STEPS } from '../workflows/daily/types';
 import { DAILY_PIPELINE } from '../workflows/shared/names';
 
 /** One schedule as code says it should be; `schedules apply` makes the server agree. */
@@ -25,7 +26,7 @@ export async function declaredSchedules(): Promise<ScheduleDeclaration[]> {
   return [
     {
       id: DAILY_PIPELINE,
-      description: 'Daily: migration sync, then the golden record (views refresh, MongoDB upsert)',
+      description: `Daily: ${DAILY_STEPS.join(', then ')}`,
       workflowType: 'dailyPipelineWorkflow',
       args: [await dailyPipelineInput()],
       when: { cron: '0 3 * * *' },

@@ -15,7 +15,8 @@ import { declaredSchedules } from '../schedules/declarations';
 import { describeSchedule } from '../schedules/operations';
 import { startStack } from '../stack';
 import { createWorker } from '../worker';
-import { DEV_PIPELINES } from './dev-pipelines';
+import type { Pipeline } from '../common/pipeline';
+import { PIPELINES } from '../pipelines';
 
 const once = process.argv.includes('--once');
 const reload = process.argv.includes('--reload');
@@ -32,16 +33,18 @@ async function prepareSource(env: Env): Promise<void> {
 
 async function runPipelines(env: Env, client: Client): Promise<boolean> {
   let ok = true;
-  for (const pipeline of DEV_PIPELINES) {
-    const workflowId = `${pipeline.name}-dev-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    const link = workflowUrl(env, workflowId);
-    console.log(`${pipeline.name}: started, ${link}`);
+  const pipelines: readonly Pipeline[] = PIPELINES;
+  for (const { workflows, dev } of pipelines) {
+    if (!dev) continue;
+    const { name } = workflows;
+    const workflowId = `${name}-dev-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    console.log(`${name}: started, ${workflowUrl(env, workflowId)}`);
     try {
-      const summary = await pipeline.run(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, workflowId });
-      console.log(`${pipeline.name}: done, ${summary}`);
+      const summary = await dev(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, workflowId, pipelines });
+      console.log(`${name}: done, ${summary}`);
     } catch (error) {
       ok = false;
-      console.error(`${pipeline.name}: failed, ${error instanceof Error ? error.message : error}`);
+      console.error(`${name}: failed, ${error instanceof Error ? error.message : error}`);
     }
   }
   return ok;

@@ -1,6 +1,5 @@
-export * from './health-check/health-check';
-export * from './migration/migration';
-export * from './golden-record/refresh-views';
-export * from './golden-record/golden-record';
-export * from './golden-record/upsert-golden-records';
-export * from './daily/daily-pipeline';
+// Every workflow the worker registers: each pipeline's own, re-exported (the sandbox loads this module).
+export * from './health-check';
+export * from './migration';
+export * from './golden-record';
+export * from './daily';

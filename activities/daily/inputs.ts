@@ -1,33 +1,25 @@
-import path from 'node:path';
-import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../golden-record/views-config-file';
-import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../migration/config-file';
-import { DEFAULT_UPSERT_BATCH_SIZE } from '../../workflows/golden-record/types';
-import { DEFAULT_MIGRATION_OPTIONS, type MigrationOptions } from '../../workflows/migration/types';
+import type { DailyInputOptions, Pipeline } from '../../common/pipeline';
 import { dailyPipelineInputSchema, type DailyPipelineInput, type DailyStep } from '../../workflows/daily/types';
 
-export interface DailyInputOptions {
+export interface DailyRunOptions extends DailyInputOptions {
   configName?: string;
-  migrationConfig?: string;
-  viewsConfig?: string;
   businessDate?: string;
   fromStep?: DailyStep;
-  migrationOptions?: Partial<MigrationOptions>;
 }
 
-/** The daily pipeline's input from the config files (validated: a bad file is an error naming it). */
-export async function dailyPipelineInput(options: DailyInputOptions = {}): Promise<DailyPipelineInput> {
-  const migrationConfig = options.migrationConfig ?? DVD_RENTAL_MIGRATION_CONFIG;
-  const tables = await readMigrationConfigFile(migrationConfig);
-  const views = await readViewsConfigFile(options.viewsConfig ?? GOLDEN_RECORD_VIEWS_CONFIG);
+/** The daily pipeline's input: each step's own from its config file (validated: a bad file is an error naming it). */
+export async function buildDailyPipelineInput(pipelines: readonly Pipeline[], options: DailyRunOptions = {}): Promise<DailyPipelineInput> {
+  const steps: Record<string, unknown> = {};
+  for (const pipeline of pipelines) {
+    const { daily, name } = pipeline.workflows;
+    if (!daily) continue;
+    if (!pipeline.dailyInput) throw new Error(`pipeline ${name} is a daily step but has no dailyInput`);
+    steps[daily.inputKey] = await pipeline.dailyInput(options);
+  }
   return dailyPipelineInputSchema.parse({
     configName: options.configName ?? 'dvd_rental',
     businessDate: options.businessDate,
     fromStep: options.fromStep,
-    migration: {
-      configName: path.basename(migrationConfig, path.extname(migrationConfig)),
-      tables,
-      options: { ...DEFAULT_MIGRATION_OPTIONS, ...options.migrationOptions },
-    },
-    goldenRecord: { views, batchSize: DEFAULT_UPSERT_BATCH_SIZE },
+    ...steps,
   });
 }

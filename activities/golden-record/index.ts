@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import type { UpsertInput } from '../../workflows/golden-record/types';
 import type { ViewConfig } from '../../workflows/golden-record/views-config';
 import type { ActivityDeps } from '../deps';
 import { upsertGoldenRecords, type UpsertProgress } from './upsert';
@@ -20,7 +21,7 @@ export function goldenRecordActivities({ targetPg, mongo }: ActivityDeps) {
      * One document per customer into MongoDB. Heartbeats the last customer written; a retried attempt
      * resumes after it (writes are keyed by _id, so a replayed batch changes nothing).
      */
-    goldenUpsertRecords({ batchSize, consolidationDate }: { batchSize: number; consolidationDate: string }) {
+    goldenUpsertRecords({ batchSize, consolidationDate }: UpsertInput) {
       const context = Context.current();
       const resumed = context.info.heartbeatDetails as UpsertProgress | undefined;
       return upsertGoldenRecords({
@@ -37,3 +38,5 @@ export function goldenRecordActivities({ targetPg, mongo }: ActivityDeps) {
     },
   };
 }
+
+export type GoldenRecordActivities = ReturnType<typeof goldenRecordActivities>;

@@ -4,11 +4,11 @@ import type { Db } from 'mongodb';
 import pg from 'pg';
 import { readFreshness } from './golden-collections';
 import type { TableSpec } from '../../workflows/migration/types';
+import { LEDGER } from '../migration/ledger';
 import { utcDate } from './build-document';
 import type { AssetTimes } from './lineage';
 import { viewName, type ViewConfig } from '../../workflows/golden-record/views-config';
 
-const LEDGER = '_migration.completed_tables';
 
 const asDate = (text: string | null | undefined): Date | null => (text ? (utcDate(text) as Date) : null);
 

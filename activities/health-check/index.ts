@@ -27,3 +27,5 @@ export function healthActivities(deps: ActivityDeps) {
     },
   };
 }
+
+export type HealthCheckActivities = ReturnType<typeof healthActivities>;

@@ -1,6 +1,7 @@
 // Derives a migration config from the source catalog: one entry per table, depends_on from foreign keys.
 import type pg from 'pg';
-import { identifierProblem, parseMigrationConfig } from '../../workflows/migration/config';
+import { parseMigrationConfig } from '../../workflows/migration/config';
+import { identifierProblem } from '../../workflows/shared/identifiers';
 import { MigrationConfigError } from '../../workflows/migration/errors';
 import { findCycles, formatCycle, planMigration } from '../../workflows/migration/plan';
 import type { TableSpec } from '../../workflows/migration/types';

@@ -69,3 +69,5 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
     },
   };
 }
+
+export type MigrationActivities = ReturnType<typeof migrationActivities>;

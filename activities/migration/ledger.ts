@@ -5,11 +5,12 @@ import type pg from 'pg';
  * run (same workflow id) resumes after them instead of copying them again. Entries of finished runs
  * stay (marked finished) as each table's copy history: the lineage shows the last one.
  */
-const LEDGER = '_migration.completed_tables';
+export const LEDGER_SCHEMA = '_migration';
+export const LEDGER = `${LEDGER_SCHEMA}.completed_tables`;
 
 /** Created with the target schema (migrationPrepareTarget), before any other ledger call. */
 export async function ensureLedger(target: pg.Pool): Promise<void> {
-  await target.query(`create schema if not exists _migration`);
+  await target.query(`create schema if not exists ${LEDGER_SCHEMA}`);
   await target.query(
     `create table if not exists ${LEDGER} (
        run_key text not null,

@@ -1,38 +1,37 @@
 import { Command, Option } from 'commander';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Env } from '../../common/env';
+import type { CommandContext, Pipeline } from '../../common/pipeline';
 import { businessDate, workflowUrl } from '../../common/temporal-client';
-import { goldenRecordStatusQuery } from '../../workflows/golden-record/golden-record';
-import { migrationProgressQuery } from '../../workflows/migration/progress';
-import { dailyPipelineInput } from '../../activities/daily/inputs';
-import { ensureSearchAttributes } from '../../common/register-search-attributes';
-import { labelPairs } from '../../workflows/shared/search-attributes';
+import { buildDailyPipelineInput } from '../../activities/daily/inputs';
 import { DAILY_STEPS, rerunStep, type DailyPipelineInput, type DailyPipelineResult, type StepStatus } from '../../workflows/daily/types';
 import { DAILY_PIPELINE } from '../../workflows/shared/names';
 import { dailyPipelineProgressQuery, dailyPipelineWorkflow } from '../../workflows';
 import { readConfig } from '../arguments';
 import { cliEnv, withClient } from '../context';
 import { CliError, EXIT } from '../errors';
-import { followRun, type ProgressLine } from '../follow';
+import type { ProgressLine } from '../follow';
 import { emit, type GlobalOptions } from '../output';
 import { closedRun, existingRun, outcomeOf, startInputOf, type RunOutcome } from '../runs';
+import { startAndFollow } from '../start';
 
-/** A one-line view of a running step from its child's own query. */
-async function childDetail(client: Client, step: StepStatus): Promise<string> {
+type Pipelines = readonly Pipeline[];
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** A running step in one line, from its pipeline's own progress query; a step without one shows its state only. */
+async function childDetail(client: Client, step: StepStatus, pipelines: Pipelines): Promise<string> {
   if (step.state !== 'running' || !step.workflowId) return '';
-  const child = client.workflow.getHandle(step.workflowId);
-  if (step.step === 'migration') {
-    const tables = await child.query(migrationProgressQuery);
-    const copied = tables.filter((table) => table.state === 'copied' || table.state === 'skipped').length;
-    return `${copied}/${tables.length} tables`;
-  }
-  return (await child.query(goldenRecordStatusQuery)).stage;
+  const progress = pipelines.find((pipeline) => pipeline.workflows.name === step.step)?.progress;
+  if (!progress) return '';
+  // The child may not have started yet (its query then fails): say so instead of an empty line.
+  return progress(client, step.workflowId).catch((error: unknown) => `no progress yet (${messageOf(error)})`);
 }
 
-const stepLines = async (client: Client, handle: WorkflowHandle): Promise<ProgressLine[]> => {
+const stepLines = async (client: Client, handle: WorkflowHandle, pipelines: Pipelines): Promise<ProgressLine[]> => {
   const progress = await handle.query(dailyPipelineProgressQuery);
   return Promise.all(
-    progress.steps.map(async (step) => ({ id: step.step, state: step.state, detail: step.error ?? (await childDetail(client, step).catch(() => '')) })),
+    progress.steps.map(async (step) => ({ id: step.step, state: step.state, detail: step.error ?? (await childDetail(client, step, pipelines)) })),
   );
 };
 
@@ -48,42 +47,43 @@ function printOutcome(outcome: RunOutcome<DailyPipelineResult>, options: GlobalO
 }
 
 /** Starts a daily pipeline run, follows it and prints how it ended. */
-async function runDaily(env: Env, client: Client, input: DailyPipelineInput, workflowId: string, options: GlobalOptions) {
-  await ensureSearchAttributes(client.connection.operatorService, client.options.namespace);
-  const handle = await client.workflow.start(dailyPipelineWorkflow, {
-    taskQueue: env.TEMPORAL_TASK_QUEUE,
-    workflowId,
-    args: [input],
-    memo: { startedBy: 'cli', fromStep: input.fromStep ?? DAILY_STEPS[0] },
-    typedSearchAttributes: labelPairs({ pipeline: DAILY_PIPELINE, config: input.configName, businessDate: input.businessDate! }),
-  });
-  if (!options.json) console.log(`started ${workflowId}: ${workflowUrl(env, workflowId, handle.firstExecutionRunId)}`);
-  await followRun(handle, () => stepLines(client, handle), options);
-  return printOutcome(await outcomeOf<DailyPipelineResult>(env, handle), options);
+async function runDaily(env: Env, client: Client, run: { input: DailyPipelineInput; workflowId: string; pipelines: Pipelines }, globals: GlobalOptions) {
+  const { input, workflowId, pipelines } = run;
+  const handle = await startAndFollow(
+    env,
+    client,
+    {
+      workflow: dailyPipelineWorkflow,
+      workflowId,
+      input,
+      labels: { pipeline: DAILY_PIPELINE, config: input.configName, businessDate: input.businessDate! },
+      memo: { fromStep: input.fromStep ?? DAILY_STEPS[0] },
+      progress: (started) => stepLines(client, started, pipelines),
+    },
+    globals,
+  );
+  return printOutcome(await outcomeOf<DailyPipelineResult>(env, handle), globals);
 }
+
+/** `--migration-config`: one option per daily step that reads a config file. */
+const configOption = (pipeline: Pipeline) => `${pipeline.workflows.name}Config`.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
 
 interface StartOptions {
   date?: string;
   from?: DailyPipelineInput['fromStep'];
-  migrationConfig?: string;
-  viewsConfig?: string;
+  [configFile: string]: string | undefined;
 }
 
-async function start(options: StartOptions, globals: GlobalOptions): Promise<number> {
+async function start(options: StartOptions, context: { globals: GlobalOptions; pipelines: Pipelines }): Promise<number> {
   const env = cliEnv();
-  const input = await readConfig(
-    dailyPipelineInput({
-      businessDate: options.date ?? businessDate(),
-      fromStep: options.from,
-      migrationConfig: options.migrationConfig,
-      viewsConfig: options.viewsConfig,
-    }),
-  );
-  return withClient(env, (client) => runDaily(env, client, input, `${DAILY_PIPELINE}-${input.businessDate}`, globals));
+  const configFiles = Object.fromEntries(context.pipelines.map((pipeline) => [pipeline.workflows.name, options[configOption(pipeline)]]));
+  const input = await readConfig(buildDailyPipelineInput(context.pipelines, { businessDate: options.date ?? businessDate(), fromStep: options.from, configFiles }));
+  const workflowId = `${DAILY_PIPELINE}-${input.businessDate}`;
+  return withClient(env, (client) => runDaily(env, client, { input, workflowId, pipelines: context.pipelines }, context.globals));
 }
 
 /** Runs a failed run again under the same workflow id, from the step that failed. */
-async function rerun(workflowId: string, globals: GlobalOptions): Promise<number> {
+async function rerun(workflowId: string, globals: GlobalOptions, pipelines: Pipelines): Promise<number> {
   const env = cliEnv();
   return withClient(env, async (client) => {
     const { handle, status } = await closedRun(client, workflowId);
@@ -93,7 +93,7 @@ async function rerun(workflowId: string, globals: GlobalOptions): Promise<number
     const fromStep = report ? rerunStep(report) : previous.fromStep;
     const input = { ...previous, businessDate: report?.businessDate ?? previous.businessDate ?? businessDate(), fromStep };
     if (!globals.json) console.log(`rerunning ${workflowId} from step ${fromStep ?? DAILY_STEPS[0]}`);
-    return runDaily(env, client, input, workflowId, globals);
+    return runDaily(env, client, { input, workflowId, pipelines }, globals);
   });
 }
 
@@ -114,20 +114,23 @@ async function status(workflowId: string, globals: GlobalOptions): Promise<numbe
   });
 }
 
-export function dailyCommand(globals: () => GlobalOptions): Command {
-  const command = new Command('daily').description('The daily pipeline: migration sync, then the golden record');
-  command
+export function dailyCommand({ globals, pipelines }: CommandContext): Command {
+  const steps = pipelines.filter((pipeline) => pipeline.workflows.daily);
+  const command = new Command('daily').description(`The daily pipeline: ${DAILY_STEPS.join(', then ')}`);
+  const startCommand = command
     .command('start')
     .description('Start a run for a business date (default today, UTC) and follow it')
     .option('--date <yyyy-mm-dd>', 'business date of the run')
-    .addOption(new Option('--from <step>', 'start at this step').choices([...DAILY_STEPS]))
-    .option('--migration-config <file>', 'migration config (default config/migration.json)')
-    .option('--views-config <file>', 'views config (default config/golden-record.json)')
-    .action(async (options: StartOptions) => void (process.exitCode = await start(options, globals())));
+    .addOption(new Option('--from <step>', 'start at this step').choices([...DAILY_STEPS]));
+  for (const pipeline of steps.filter((step) => step.config)) {
+    const file = pipeline.config!.file.replace(/^.*\/config\//, 'config/');
+    startCommand.option(`--${pipeline.workflows.name}-config <file>`, `${pipeline.workflows.name} config (default ${file})`);
+  }
+  startCommand.action(async (options: StartOptions) => void (process.exitCode = await start(options, { globals: globals(), pipelines })));
   command
     .command('rerun <workflowId>')
     .description('Run a failed run again, from the step that failed')
-    .action(async (workflowId: string) => void (process.exitCode = await rerun(workflowId, globals())));
+    .action(async (workflowId: string) => void (process.exitCode = await rerun(workflowId, globals(), pipelines)));
   command
     .command('status <workflowId>')
     .description("A run's state and its steps")

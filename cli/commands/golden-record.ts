@@ -1,18 +1,33 @@
+import type { Client } from '@temporalio/client';
 import { Command } from 'commander';
+import type { CommandContext } from '../../common/pipeline';
 import { businessDate, workflowUrl } from '../../common/temporal-client';
 import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../../activities/golden-record/views-config-file';
 import { DEFAULT_UPSERT_BATCH_SIZE, type GoldenRecordStatus } from '../../workflows/golden-record/types';
-import { ensureSearchAttributes } from '../../common/register-search-attributes';
-import { labelPairs } from '../../workflows/shared/search-attributes';
 import { goldenRecordStatusQuery, goldenRecordWorkflow, rerunRefreshSignal } from '../../workflows';
 import { positiveInt, readConfig } from '../arguments';
 import { cliEnv, withClient } from '../context';
 import { CliError, EXIT } from '../errors';
-import { followRun } from '../follow';
+import type { ProgressLine } from '../follow';
 import { emit, type GlobalOptions } from '../output';
 import { existingRun, outcomeOf } from '../runs';
+import { startAndFollow } from '../start';
 
-const GOLDEN_RECORD = 'golden-record';
+export const GOLDEN_RECORD = 'golden-record';
+
+/** The run's stage: a waiting run says why and how to rerun it. */
+async function stageLines(client: Client, workflowId: string): Promise<ProgressLine[]> {
+  const status = await client.workflow.getHandle(workflowId).query(goldenRecordStatusQuery);
+  const detail = status.lastRefreshError
+    ? `refresh failed: ${status.lastRefreshError} (send: golden rerun ${workflowId})`
+    : `refresh run ${status.refreshRuns}`;
+  return [{ id: GOLDEN_RECORD, state: status.stage, detail }];
+}
+
+/** The stage of a golden-record run in one line (the daily command shows it for its golden-record step). */
+export async function goldenRecordProgressLine(client: Client, workflowId: string): Promise<string> {
+  return (await client.workflow.getHandle(workflowId).query(goldenRecordStatusQuery)).stage;
+}
 
 async function start(options: { date?: string; viewsConfig?: string; batchSize: number }, globals: GlobalOptions) {
   const env = cliEnv();
@@ -20,19 +35,18 @@ async function start(options: { date?: string; viewsConfig?: string; batchSize: 
   const date = options.date ?? businessDate();
   const workflowId = `${GOLDEN_RECORD}-${date}`;
   return withClient(env, async (client) => {
-    await ensureSearchAttributes(client.connection.operatorService, client.options.namespace);
-    const handle = await client.workflow.start(goldenRecordWorkflow, {
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      workflowId,
-      args: [{ views, batchSize: options.batchSize }],
-      typedSearchAttributes: labelPairs({ pipeline: GOLDEN_RECORD, config: 'dvd_rental', businessDate: date }),
-    });
-    if (!globals.json) console.log(`started ${workflowId}: ${workflowUrl(env, workflowId, handle.firstExecutionRunId)}`);
-    const stage = async () => {
-      const status = await handle.query(goldenRecordStatusQuery);
-      return [{ id: GOLDEN_RECORD, state: status.stage, detail: status.lastRefreshError ? `refresh failed: ${status.lastRefreshError} (send: golden rerun ${workflowId})` : `refresh run ${status.refreshRuns}` }];
-    };
-    await followRun(handle, stage, globals);
+    const handle = await startAndFollow(
+      env,
+      client,
+      {
+        workflow: goldenRecordWorkflow,
+        workflowId,
+        input: { views, batchSize: options.batchSize },
+        labels: { pipeline: GOLDEN_RECORD, config: 'dvd_rental', businessDate: date },
+        progress: () => stageLines(client, workflowId),
+      },
+      globals,
+    );
     const outcome = await outcomeOf(env, handle);
     emit(globals, outcome, () => [`${workflowId}: ${outcome.ok ? 'succeeded' : 'failed'}`, `Web UI: ${outcome.url}`]);
     if (!outcome.ok && !globals.json) console.error(`error: ${outcome.error}`);
@@ -70,7 +84,7 @@ async function status(workflowId: string, globals: GlobalOptions) {
   });
 }
 
-export function goldenCommand(globals: () => GlobalOptions): Command {
+export function goldenCommand({ globals }: Pick<CommandContext, 'globals'>): Command {
   const command = new Command('golden').description('The golden record: refresh the views, upsert CustomersGoldenRecord');
   command
     .command('start')

@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { Command, Option } from 'commander';
 import type { Env } from '../../common/env';
-import { businessDate, workflowUrl } from '../../common/temporal-client';
+import type { CommandContext } from '../../common/pipeline';
+import { businessDate } from '../../common/temporal-client';
 import { readMigrationConfigFile } from '../../activities/migration/config-file';
 import { planMigration } from '../../workflows/migration/plan';
 import { migrationProgressQuery } from '../../workflows/migration/progress';
@@ -11,9 +12,12 @@ import { migrationWorkflow } from '../../workflows';
 import { positiveInt, readConfig } from '../arguments';
 import { cliEnv, withClient } from '../context';
 import { EXIT } from '../errors';
-import { followRun } from '../follow';
+import type { ProgressLine } from '../follow';
 import { emit, type GlobalOptions } from '../output';
 import { outcomeOf } from '../runs';
+import { startAndFollow } from '../start';
+
+export const MIGRATION = 'migration';
 
 interface MigrateOptions {
   config: string;
@@ -32,20 +36,32 @@ function tableLine(table: TableProgress): string {
   return `  ${table.table.padEnd(16)} ${table.state.padEnd(8)} ${mode} ${String(table.rows).padStart(10)} rows ${(table.elapsedMs / 1000).toFixed(1).padStart(7)} s${changes}${detail}`;
 }
 
-/** A run without a worker waits silently; say so instead. */
-async function warnWithoutWorker(client: Client, taskQueue: string): Promise<void> {
-  const queue = await client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue } });
-  if (!queue.pollers?.length) console.warn(`no worker polls task queue ${taskQueue}: the run waits until one starts (npm run worker)`);
+/** Each table's state and rows: the migration's live progress. */
+export async function migrationProgressLines(client: Client, workflowId: string): Promise<ProgressLine[]> {
+  const tables = await client.workflow.getHandle(workflowId).query(migrationProgressQuery);
+  return tables.map((table) => ({ id: table.table, state: table.state, detail: `${table.rows} rows` }));
+}
+
+/** `3/15 tables`: a migration run in one line (the daily command shows it for its migration step). */
+export async function migrationProgressLine(client: Client, workflowId: string): Promise<string> {
+  const tables = await client.workflow.getHandle(workflowId).query(migrationProgressQuery);
+  const copied = tables.filter((table) => table.state === 'copied' || table.state === 'skipped').length;
+  return `${copied}/${tables.length} tables`;
 }
 
 async function runMigration(env: Env, client: Client, input: MigrationInput, globals: GlobalOptions): Promise<number> {
-  const workflowId = `migration-${input.configName}-${businessDate()}`;
-  if (!globals.json) await warnWithoutWorker(client, env.TEMPORAL_TASK_QUEUE);
-  const handle = await client.workflow.start(migrationWorkflow, { taskQueue: env.TEMPORAL_TASK_QUEUE, workflowId, args: [input] });
-  if (!globals.json) console.log(`started ${workflowId}: ${workflowUrl(env, workflowId, handle.firstExecutionRunId)}`);
-  await followRun(
-    handle,
-    async () => (await handle.query(migrationProgressQuery)).map((table) => ({ id: table.table, state: table.state, detail: `${table.rows} rows` })),
+  const date = businessDate();
+  const handle = await startAndFollow(
+    env,
+    client,
+    {
+      workflow: migrationWorkflow,
+      workflowId: `${MIGRATION}-${input.configName}-${date}`,
+      input,
+      labels: { pipeline: MIGRATION, config: input.configName, businessDate: date },
+      progress: (run) => migrationProgressLines(client, run.workflowId),
+      warnWithoutWorker: true,
+    },
     globals,
   );
   const outcome = await outcomeOf<MigrationResult>(env, handle);
@@ -82,7 +98,7 @@ async function migrate(options: MigrateOptions, globals: GlobalOptions): Promise
   return withClient(env, (client) => runMigration(env, client, input, globals));
 }
 
-export function migrateCommand(globals: () => GlobalOptions): Command {
+export function migrateCommand({ globals }: Pick<CommandContext, 'globals'>): Command {
   return new Command('migrate')
     .description('Copy the tables of a migration config from the source to the target Postgres')
     .requiredOption('--config <file>', 'migration config (JSON)')

@@ -1,8 +1,10 @@
 import { ApplicationFailure, defineQuery, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { FAILURE, rootCause } from '../shared/failures';
 import { DAILY_PIPELINE } from '../shared/names';
+import { parseInput } from '../shared/parse-input';
 import { labelPairs, SCHEDULED_START_TIME } from '../shared/search-attributes';
-import { DAILY_STEPS, dailyPipelineInputSchema, type DailyPipelineInput, type DailyPipelineResult } from './types';
-import { STEP_RUNNERS } from './steps';
+import { runStep } from './steps';
+import { DAILY_STEPS, dailyPipelineInputSchema, type DailyPipelineInput, type DailyPipelineResult, type StepStatus } from './types';
 
 export const dailyPipelineProgressQuery = defineQuery<DailyPipelineResult>('dailyPipelineProgress');
 
@@ -14,18 +16,13 @@ function businessDateOf(input: DailyPipelineInput): string {
   return (scheduled ?? info.startTime).toISOString().slice(0, 10);
 }
 
-function parseInput(raw: DailyPipelineInput): DailyPipelineInput {
-  const parsed = dailyPipelineInputSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`);
-  throw ApplicationFailure.nonRetryable(`invalid daily pipeline input: ${problems.join('; ')}`, 'ConfigError');
+function childOf(status: StepStatus, configName: string, businessDate: string) {
+  return {
+    workflowId: status.workflowId!,
+    memo: { startedBy: DAILY_PIPELINE, businessDate },
+    typedSearchAttributes: labelPairs({ pipeline: status.step, config: configName, businessDate }),
+  };
 }
-
-const rootCause = (error: unknown): string => {
-  let current = error as { cause?: unknown; message?: string };
-  while (current.cause) current = current.cause as typeof current;
-  return current.message ?? String(error);
-};
 
 /**
  * The daily jobs as child workflows in their dependency order. Stops at the first failure, which fails
@@ -33,7 +30,7 @@ const rootCause = (error: unknown): string => {
  * Web UI continues from the failed step.
  */
 export async function dailyPipelineWorkflow(raw: DailyPipelineInput): Promise<DailyPipelineResult> {
-  const input = parseInput(raw);
+  const input = parseInput(dailyPipelineInputSchema, raw, 'daily pipeline');
   const businessDate = businessDateOf(input);
   const { workflowId } = workflowInfo();
   upsertSearchAttributes(labelPairs({ pipeline: DAILY_PIPELINE, config: input.configName, businessDate }));
@@ -50,13 +47,13 @@ export async function dailyPipelineWorkflow(raw: DailyPipelineInput): Promise<Da
     const started = Date.now();
     Object.assign(status, { state: 'running', workflowId: `${workflowId}-${status.step}` });
     try {
-      await STEP_RUNNERS[status.step]({ input, businessDate, workflowId: status.workflowId! });
+      await runStep(status.step, input, { businessDate, child: childOf(status, input.configName, businessDate) });
       Object.assign(status, { state: 'done', elapsedMs: Date.now() - started });
     } catch (error) {
-      Object.assign(status, { state: 'failed', elapsedMs: Date.now() - started, error: rootCause(error) });
+      Object.assign(status, { state: 'failed', elapsedMs: Date.now() - started, error: rootCause(error).message });
       result.steps.filter((step) => step.state === 'pending').forEach((step) => (step.state = 'not_run'));
       result.status = 'failed';
-      throw ApplicationFailure.nonRetryable(`step ${status.step} failed: ${status.error}`, 'DailyStepFailed', result);
+      throw ApplicationFailure.nonRetryable(`step ${status.step} failed: ${status.error}`, FAILURE.dailyStepFailed, result);
     }
   }
   result.status = 'succeeded';

@@ -1,5 +1,7 @@
 import { condition, defineQuery, defineSignal, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
-import { DEFAULT_REFRESH, type GoldenRecordInput, type GoldenRecordStatus } from './types';
+import { directCause } from '../shared/failures';
+import { parseInput } from '../shared/parse-input';
+import { DEFAULT_REFRESH, goldenRecordInputSchema, type GoldenRecordInput, type GoldenRecordStatus } from './types';
 import { refreshViewsWorkflow } from './refresh-views';
 import { upsertGoldenRecordsWorkflow } from './upsert-golden-records';
 
@@ -11,7 +13,8 @@ export const rerunRefreshSignal = defineSignal('rerunRefresh');
  * The daily golden record: refresh the views (a child), then upsert the documents (a child). The upsert
  * never runs on stale views: when the refresh fails after its retries, this waits for a rerun signal.
  */
-export async function goldenRecordWorkflow(input: GoldenRecordInput) {
+export async function goldenRecordWorkflow(raw: GoldenRecordInput) {
+  const input = parseInput(goldenRecordInputSchema, raw, 'golden record');
   const status: GoldenRecordStatus = { stage: 'refreshing', refreshRuns: 0 };
   let rerunRequested = false;
   setHandler(goldenRecordStatusQuery, () => status);
@@ -35,7 +38,7 @@ export async function goldenRecordWorkflow(input: GoldenRecordInput) {
       return { views, upsert };
     } catch (error) {
       if (status.stage !== 'refreshing') throw error;
-      status.lastRefreshError = ((error as { cause?: Error }).cause ?? (error as Error)).message;
+      status.lastRefreshError = directCause(error).message;
       status.stage = 'waiting_for_rerun';
       rerunRequested = false;
       await condition(() => rerunRequested);

@@ -1,32 +1,49 @@
-// Shared by the golden-record workflows, activities and clients (no Node imports: workflows use it).
+// The golden record's contract: input schemas (the source of truth, types by z.infer) and status.
+// Shared by its workflows, activities and clients (no Node imports: workflows use it).
 import type { Duration } from '@temporalio/common';
-import type { ViewConfig } from './views-config';
+import { z } from 'zod';
+import { viewConfigSchema } from './views-config';
 
-export interface RefreshViewsInput {
-  views: ViewConfig[];
+/** A Temporal duration: milliseconds, or text such as '120 seconds'. */
+const durationSchema = z
+  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?\s*[a-z]+$/i, "must be a duration such as '120 seconds'")])
+  .transform((value) => value as Duration);
+
+const attemptsSchema = z.number().int().min(1);
+const viewsSchema = z.array(viewConfigSchema).min(1);
+const batchSizeSchema = z.number().int().min(1);
+
+export const refreshViewsInputSchema = z.strictObject({
+  views: viewsSchema,
   /** Attempts in all: the seed's 1 + 3 retries. */
-  attempts: number;
+  attempts: attemptsSchema,
   /** Pause between attempts, e.g. '120 seconds'. */
-  retryInterval: Duration;
-}
+  retryInterval: durationSchema,
+});
+
+export type RefreshViewsInput = z.infer<typeof refreshViewsInputSchema>;
 
 export const DEFAULT_REFRESH = { attempts: 4, retryInterval: '120 seconds' } as const;
 
 /** Customers read from the views and written to MongoDB per batch. */
 export const DEFAULT_UPSERT_BATCH_SIZE = 1000;
 
-export interface UpsertInput {
-  batchSize: number;
+export const upsertInputSchema = z.strictObject({
+  batchSize: batchSizeSchema,
   /** ISO time of this consolidation: the workflow's, so every retry writes the same one. */
-  consolidationDate: string;
-}
+  consolidationDate: z.iso.datetime(),
+});
 
-export interface GoldenRecordInput {
-  views: ViewConfig[];
-  batchSize: number;
+export type UpsertInput = z.infer<typeof upsertInputSchema>;
+
+export const goldenRecordInputSchema = z.strictObject({
+  views: viewsSchema,
+  batchSize: batchSizeSchema,
   /** Defaults to DEFAULT_REFRESH (4 attempts, 120 s apart). */
-  refresh?: Partial<Pick<RefreshViewsInput, 'attempts' | 'retryInterval'>>;
-}
+  refresh: z.strictObject({ attempts: attemptsSchema.optional(), retryInterval: durationSchema.optional() }).optional(),
+});
+
+export type GoldenRecordInput = z.input<typeof goldenRecordInputSchema>;
 
 export type GoldenRecordStage = 'refreshing' | 'waiting_for_rerun' | 'upserting' | 'done';
 

@@ -1,15 +1,17 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
-import { CONNECTION_RETRY } from '../shared/retry';
-import type { UpsertInput } from './types';
+import type { GoldenRecordActivities } from '../../activities/golden-record';
+import { parseInput } from '../shared/parse-input';
+import { connectionRetry } from '../shared/retry';
+import { GOLDEN_RECORD_NON_RETRYABLE } from './errors';
+import { upsertInputSchema, type UpsertInput } from './types';
 
-const { goldenUpsertRecords } = proxyActivities<Activities>({
+const { goldenUpsertRecords } = proxyActivities<GoldenRecordActivities>({
   startToCloseTimeout: '6 hours',
   heartbeatTimeout: '2 minutes',
-  retry: CONNECTION_RETRY,
+  retry: connectionRetry(GOLDEN_RECORD_NON_RETRYABLE),
 });
 
 /** One golden-record document per customer into MongoDB; a retried attempt resumes at its heartbeat cursor. */
-export async function upsertGoldenRecordsWorkflow(input: UpsertInput) {
-  return goldenUpsertRecords(input);
+export async function upsertGoldenRecordsWorkflow(raw: UpsertInput) {
+  return goldenUpsertRecords(parseInput(upsertInputSchema, raw, 'golden-record upsert'));
 }

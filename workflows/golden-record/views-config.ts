@@ -1,13 +1,9 @@
 // The views config (config/golden-record.json), in the seed's format: the materialized views to refresh, in
 // order, each with the tables it reads. Pure: workflow code imports it.
 import { z } from 'zod';
-import { identifierProblem } from '../migration/config';
+import { identifier } from '../shared/identifiers';
+import { formatIssue } from '../shared/zod-issues';
 import { ViewsConfigError } from './errors';
-
-const identifier = z.string().superRefine((value, ctx) => {
-  const problem = identifierProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
 
 export const viewSourceSchema = z.strictObject({ schema: identifier, table: identifier });
 
@@ -30,18 +26,10 @@ function entryLabel(entry: unknown, index: number): string {
   return `views[${index}]${name}`;
 }
 
-const fieldPath = (path: PropertyKey[]): string =>
-  path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('').replace(/^\./, '');
-
 function entryProblems(entry: unknown, label: string): { view?: ViewConfig; problems: string[] } {
   const result = viewConfigSchema.safeParse(entry);
   if (!result.success) {
-    return {
-      problems: result.error.issues.map((issue) => {
-        const field = fieldPath(issue.path);
-        return `${label}: ${field ? `${field}: ` : ''}${issue.message}`;
-      }),
-    };
+    return { problems: result.error.issues.map((issue) => formatIssue(issue, { label })) };
   }
   const sources = result.data.sources.map((source) => `${source.schema}.${source.table}`);
   const repeated = sources.filter((source, index) => sources.indexOf(source) !== index);

@@ -1,38 +1,11 @@
 // The migration config: a JSON array of tables, as the seed wrote it. Pure: workflow code imports it.
 import { z } from 'zod';
+import { show } from '../shared/identifiers';
+import { formatIssue } from '../shared/zod-issues';
 import { MigrationConfigError } from './errors';
 import { findCycles, formatCycle } from './plan';
-import type { TableSpec } from './types';
+import { tableSpecSchema, type TableSpec } from './types';
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** NAMEDATALEN - 1: PostgreSQL silently truncates longer names. */
-const MAX_IDENTIFIER_BYTES = 63;
-
-const show = (value: string): string => JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-
-/** Why `value` may not name a schema or a table, or undefined when it may. */
-export function identifierProblem(value: string): string | undefined {
-  if (!IDENTIFIER.test(value)) {
-    return `${show(value)} is not a plain identifier: only letters, digits and _, not starting with a digit (quotes, spaces or SQL have no place in a name)`;
-  }
-  // Past the pattern the name is ASCII: one byte per character.
-  if (value.length > MAX_IDENTIFIER_BYTES) {
-    return `${show(value)} is ${value.length} bytes long, over PostgreSQL's limit of ${MAX_IDENTIFIER_BYTES}: it would be truncated to another name`;
-  }
-  return undefined;
-}
-
-const identifier = z.string().superRefine((value, ctx) => {
-  const problem = identifierProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
-
-export const tableSpecSchema = z.strictObject({
-  name: identifier,
-  schema_in: identifier,
-  schema_out: identifier,
-  depends_on: z.array(identifier).default([]),
-}) satisfies z.ZodType<TableSpec>;
 
 /** The entries alone; parseMigrationConfig adds the checks across entries. */
 export const migrationConfigSchema = z.array(tableSpecSchema).min(1);
@@ -50,17 +23,11 @@ function entryLabel(entry: unknown, index: number): string {
   return `tables[${index}]${name}`;
 }
 
-const fieldPath = (path: PropertyKey[]): string =>
-  path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('').replace(/^\./, '');
-
 function parseEntry(entry: unknown, index: number, problems: string[]): Entry | undefined {
   const label = entryLabel(entry, index);
   const result = tableSpecSchema.safeParse(entry);
   if (result.success) return { label, spec: result.data };
-  for (const issue of result.error.issues) {
-    const field = fieldPath(issue.path);
-    problems.push(`${label}: ${field ? `${field}: ` : ''}${issue.message}`);
-  }
+  for (const issue of result.error.issues) problems.push(formatIssue(issue, { label }));
   return undefined;
 }
 

@@ -1,34 +1,45 @@
 import { ApplicationFailure, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
-import { CONNECTION_RETRY } from '../shared/retry';
+import type { MigrationActivities } from '../../activities/migration';
+import { directCause, FAILURE } from '../shared/failures';
+import { parseInput } from '../shared/parse-input';
+import { connectionRetry } from '../shared/retry';
 import { parseMigrationConfig } from './config';
+import { MIGRATION_NON_RETRYABLE, MigrationConfigError } from './errors';
 import { planMigration, readyTables } from './plan';
 import { copyProgressSignal, migrationProgressQuery } from './progress';
-import type { MigrationInput, MigrationResult, TableProgress, TableSpec } from './types';
+import { migrationInputSchema, type MigrationInput, type MigrationResult, type TableProgress, type TableSpec } from './types';
 
-const schemaActivities = proxyActivities<Activities>({
+const MIGRATION_RETRY = connectionRetry(MIGRATION_NON_RETRYABLE);
+
+const schemaActivities = proxyActivities<MigrationActivities>({
   startToCloseTimeout: '30 minutes',
-  retry: CONNECTION_RETRY,
+  retry: MIGRATION_RETRY,
 });
 
-const tableActivities = proxyActivities<Activities>({
+const tableActivities = proxyActivities<MigrationActivities>({
   startToCloseTimeout: '24 hours',
   heartbeatTimeout: '2 minutes',
-  retry: CONNECTION_RETRY,
+  retry: MIGRATION_RETRY,
 });
 
 type Progress = Map<string, TableProgress>;
 
-const configError = (message: string) => ApplicationFailure.nonRetryable(message, 'MigrationConfigError');
+const configError = (message: string) => ApplicationFailure.nonRetryable(message, MigrationConfigError.name);
 
-/** The config's tables, restricted to `only`; dependencies outside the selection count as already there. */
-function selectTables(input: MigrationInput): TableSpec[] {
+/** The config checked as a whole first (each error names its entry), then the rest of the input. */
+function parseMigrationInput(raw: MigrationInput): MigrationInput {
   let tables: TableSpec[];
   try {
-    tables = parseMigrationConfig(input.tables, input.configName);
+    tables = parseMigrationConfig(raw.tables, raw.configName);
   } catch (error) {
     throw configError((error as Error).message);
   }
+  return parseInput(migrationInputSchema, { ...raw, tables }, 'migration');
+}
+
+/** The config's tables, restricted to `only`; dependencies outside the selection count as already there. */
+function selectTables(input: MigrationInput): TableSpec[] {
+  const { tables } = input;
   if (!input.only?.length) return tables;
   const unknown = input.only.filter((name) => !tables.some((table) => table.name === name));
   if (unknown.length) throw configError(`--tables names tables not in the config: ${unknown.join(', ')}`);
@@ -38,19 +49,13 @@ function selectTables(input: MigrationInput): TableSpec[] {
     .map((table) => ({ ...table, depends_on: table.depends_on.filter((name) => only.has(name)) }));
 }
 
-/** The root cause's message: an activity failure wraps the error the activity threw. */
-function causeOf(error: unknown): string {
-  const cause = (error as { cause?: Error }).cause;
-  return (cause ?? (error as Error)).message;
-}
-
 /** Fails the workflow with the activity's own error (type and message) rather than "Activity task failed". */
 async function orFail<T>(step: Promise<T>): Promise<T> {
   try {
     return await step;
   } catch (error) {
-    const cause = (error as { cause?: ApplicationFailure }).cause;
-    throw ApplicationFailure.nonRetryable(causeOf(error), cause?.type ?? 'MigrationFailed');
+    const cause = directCause(error);
+    throw ApplicationFailure.nonRetryable(cause.message, cause.type ?? FAILURE.migrationFailed);
   }
 }
 
@@ -85,7 +90,7 @@ class MigrationRun {
   }
 
   private fail(table: TableSpec, error: unknown): void {
-    const message = causeOf(error);
+    const { message } = directCause(error);
     this.failure ??= { table: `${table.schema_out}.${table.name}`, message };
     Object.assign(this.entry(table.name), { state: 'failed', error: message });
   }
@@ -165,7 +170,8 @@ class MigrationRun {
  * did, but streamed, verified, parallel where no dependency forbids it, and resumable: a rerun with the
  * same workflow id skips the tables the failed run already copied and verified.
  */
-export async function migrationWorkflow(input: MigrationInput): Promise<MigrationResult> {
+export async function migrationWorkflow(raw: MigrationInput): Promise<MigrationResult> {
+  const input = parseMigrationInput(raw);
   const tables = selectTables(input);
   const run = new MigrationRun(input, tables, trackProgress(tables), workflowInfo().workflowId);
 
@@ -186,7 +192,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Migratio
   };
   if (run.failure) {
     log.error('migration stopped', { table: run.failure.table });
-    throw ApplicationFailure.nonRetryable(`table ${run.failure.table} failed: ${run.failure.message}`, 'MigrationFailed', result);
+    throw ApplicationFailure.nonRetryable(`table ${run.failure.table} failed: ${run.failure.message}`, FAILURE.migrationFailed, result);
   }
   await schemaActivities.migrationForgetRun({ runKey: workflowInfo().workflowId });
   return result;

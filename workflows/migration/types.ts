@@ -1,39 +1,54 @@
-// Shared by the migration workflow (sandboxed: no Node imports here), its activities and its client.
+// The migration's contract: input schemas (the source of truth, types by z.infer), progress and result.
+// Shared by the workflow (sandboxed: no Node imports here), its activities and its client.
+
+import { z } from 'zod';
+import { identifier } from '../shared/identifiers';
 
 /** One entry of the migration config, as the seed wrote it. */
-export interface TableSpec {
-  name: string;
-  schema_in: string;
-  schema_out: string;
-  depends_on: string[];
-}
+export const tableSpecSchema = z.strictObject({
+  name: identifier,
+  schema_in: identifier,
+  schema_out: identifier,
+  depends_on: z.array(identifier).default([]),
+});
+
+export type TableSpec = z.infer<typeof tableSpecSchema>;
 
 /** full: replace the target table's rows; sync: bring it up to date by primary key; auto: full when empty, else sync. */
-export type CopyMode = 'auto' | 'full' | 'sync';
+export const copyModeSchema = z.enum(['auto', 'full', 'sync']);
+export type CopyMode = z.infer<typeof copyModeSchema>;
 
 /** What sync does with target rows whose key is gone from the source. */
-export type DeleteMode = 'delete' | 'flag';
+export const deleteModeSchema = z.enum(['delete', 'flag']);
+export type DeleteMode = z.infer<typeof deleteModeSchema>;
 
-export interface MigrationOptions {
-  mode: CopyMode;
-  deletes: DeleteMode;
+export const migrationOptionsSchema = z.strictObject({
+  mode: copyModeSchema,
+  deletes: deleteModeSchema,
   /** Tables copied at once (only tables with no dependency path between them). */
-  parallelism: number;
+  parallelism: z.number().int().min(1),
   /** Drop and recreate target tables whose shape differs from the source instead of failing. */
-  recreate: boolean;
-}
+  recreate: z.boolean(),
+});
+
+export type MigrationOptions = z.infer<typeof migrationOptionsSchema>;
 
 /** What a run does when not told otherwise (CLI, daily pipeline). */
 export const DEFAULT_MIGRATION_OPTIONS: MigrationOptions = { mode: 'auto', deletes: 'delete', parallelism: 2, recreate: false };
 
-export interface MigrationInput {
-  /** Name of the config (e.g. its file name without extension): part of the workflow id. */
-  configName: string;
-  tables: TableSpec[];
+/** A config's name (e.g. its file name without extension): part of the workflow id. */
+export const configNameSchema = z.string().min(1, 'must name the config');
+
+export const migrationInputSchema = z.strictObject({
+  configName: configNameSchema,
+  /** The config's entries; the workflow checks them as a whole first (parseMigrationConfig: each error names its entry). */
+  tables: z.array(tableSpecSchema).min(1),
   /** Restrict the run to these table names (their dependencies must already be in the target). */
-  only?: string[];
-  options: MigrationOptions;
-}
+  only: z.array(identifier).optional(),
+  options: migrationOptionsSchema,
+});
+
+export type MigrationInput = z.infer<typeof migrationInputSchema>;
 
 export type TableState = 'pending' | 'running' | 'copied' | 'failed' | 'not_run' | 'skipped';
 

@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { Env } from '../../../common/env';
 import { GOLDEN_RECORD_COLLECTION } from '../../../activities/golden-record/collections';
 import type { LineageGraph } from '../../../activities/golden-record/lineage';
-import { dailyPipelineInput } from '../../../activities/daily/inputs';
+import { dailyPipelineInput } from '../../../pipelines';
 import { BUSINESS_DATE, PIPELINE } from '../../../workflows/shared/search-attributes';
 import type { DailyPipelineResult } from '../../../workflows/daily/types';
 import type { RunOutcome } from '../../../cli/runs';

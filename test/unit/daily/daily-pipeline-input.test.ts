@@ -1,4 +1,4 @@
-import { dailyPipelineInput } from '../../../activities/daily/inputs';
+import { dailyPipelineInput } from '../../../pipelines';
 import { dailyPipelineInputSchema, rerunStep, type DailyPipelineResult } from '../../../workflows/daily/types';
 
 describe('daily pipeline input', () => {

@@ -1,0 +1,46 @@
+// The Node half of a pipeline's definition: what the worker, the CLI and `npm run dev` need of it.
+import type { Client } from '@temporalio/client';
+import type { Command } from 'commander';
+import type { ActivityDeps } from '../activities/deps';
+import type { GlobalOptions } from '../cli/output';
+import type { PipelineWorkflows } from '../workflows/shared/pipeline';
+
+export interface CommandContext {
+  globals: () => GlobalOptions;
+  /** Every registered pipeline (the daily command shows each step's progress line). */
+  pipelines: readonly Pipeline[];
+}
+
+/** What the daily pipeline's input is built from (each step reads its own config file). */
+export interface DailyInputOptions {
+  /** Config files by pipeline name; a pipeline not named reads its default (config/<pipeline>.json). */
+  configFiles?: Partial<Record<string, string>>;
+}
+
+export interface DevContext {
+  taskQueue: string;
+  workflowId: string;
+  pipelines: readonly Pipeline[];
+}
+
+type ActivityFunction = (input: never) => Promise<unknown>;
+
+export interface Pipeline<W extends PipelineWorkflows = PipelineWorkflows> {
+  /** The workflow half (workflows/<pipeline>/pipeline.ts): name, workflows, input schema, errors, daily step. */
+  workflows: W;
+  /** Its activities, built with the worker's connections (activities/<pipeline>/). */
+  activities?: (deps: ActivityDeps) => Record<string, ActivityFunction>;
+  /** Its CLI command (cli/commands/<pipeline>.ts). */
+  command: (context: CommandContext) => Command;
+  /** Its config file (config/<pipeline>.json), read and validated; every error names the file. */
+  config?: { file: string; read: (file: string) => Promise<unknown> };
+  /** One line on a running run, from its own query (the daily command shows it for the running step). */
+  progress?: (client: Client, workflowId: string) => Promise<string>;
+  /** Its input as a daily step, from its config file: required when `workflows.daily` is set. */
+  dailyInput?: (options: DailyInputOptions) => Promise<unknown>;
+  /** What `npm run dev` runs once: returns a one-line summary. */
+  dev?: (client: Client, context: DevContext) => Promise<string>;
+}
+
+/** Keeps the definition's own types (its activities' signatures make the worker's `Activities` type). */
+export const definePipeline = <P extends Pipeline>(pipeline: P): P => pipeline;
