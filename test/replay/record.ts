@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Workflow, WorkflowHandle } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
-import { dailyPipelineInput } from '../../activities/daily/inputs';
+import { dailyPipelineInput } from '../../pipelines';
 import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../../activities/golden-record/views-config-file';
 import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../activities/migration/config-file';
 import { loadSource } from '../../dataset/load-source';
