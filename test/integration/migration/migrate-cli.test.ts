@@ -5,6 +5,7 @@ import { REPO_ROOT } from '../../../common/env';
 import { freshDvdRentalPair } from '../../support/dvdrental';
 import { runCli } from '../../support/cli';
 import { withWorker } from '../../support/stack';
+import { BUSINESS_DATE, PIPELINE } from '../../../workflows/shared/search-attributes';
 
 const migrateCli = (args: string[], env: Record<string, string> = {}) => runCli(['migrate', ...args], env);
 
@@ -38,19 +39,25 @@ describe('npm run migrate', () => {
     const tables = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'migration.json'), 'utf8'));
     const good = configFile(`cli-${Date.now()}`, tables);
     const bad = configFile(`cli-bad-${Date.now()}`, [{ name: 'nope', schema_in: 'public', schema_out: 'x', depends_on: [] }]);
-    const { ok, failed } = await withWorker(async ({ taskQueue }) => {
+    const { ok, failed, labels } = await withWorker(async ({ client, taskQueue }) => {
       const cliEnv = {
         SOURCE_DATABASE_URL: env.SOURCE_DATABASE_URL,
         TARGET_DATABASE_URL: env.TARGET_DATABASE_URL,
         TEMPORAL_TASK_QUEUE: taskQueue,
       };
-      return { ok: await migrateCli(['--config', good], cliEnv), failed: await migrateCli(['--config', bad], cliEnv) };
+      const ok = await migrateCli(['--config', good], cliEnv);
+      const workflowId = /started (\S+):/.exec(ok.stdout)?.[1] ?? 'no workflow id printed';
+      const { typedSearchAttributes, memo } = await client.workflow.getHandle(workflowId).describe();
+      const labels = { pipeline: typedSearchAttributes.get(PIPELINE), businessDate: typedSearchAttributes.get(BUSINESS_DATE), memo };
+      return { ok, failed: await migrateCli(['--config', bad], cliEnv), labels };
     }, env);
 
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/migration cli-\d+: succeeded/);
     expect(ok.stdout).toMatch(/payment +copied +full +\d+ rows/);
     expect(ok.stdout).toMatch(/Web UI: http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\/migration-cli-\d+-\d{4}-\d{2}-\d{2}\//);
+    // findable in the Web UI like every other run: `Pipeline = "migration"`, its business date
+    expect(labels).toEqual({ pipeline: 'migration', businessDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), memo: { startedBy: 'cli' } });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('public.nope does not exist in the source');
   });
