@@ -1,6 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type pg from 'pg';
 import { createActivities } from '../../../activities';
 import type { Env } from '../../../common/env';
@@ -8,10 +7,10 @@ import { openResources, type Resources } from '../../../common/resources';
 import { DEFAULT_REFRESH } from '../../../workflows/golden-record/types';
 import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../../../activities/golden-record/views-config-file';
 import type { ViewConfig } from '../../../workflows/golden-record/views-config';
-import { toolPath } from '../../../stack/tools';
 import { refreshViewsWorkflow } from '../../../workflows';
 import { freshMigratedPair } from '../../support/migrated';
 import { createStuckView, STUCK_VIEW } from '../../support/stuck-view';
+import { startTimeSkipping, withWorkflowWorker } from '../../support/time-skipping';
 
 const seconds = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
   Number(time?.seconds ?? 0) + (time?.nanos ?? 0) / 1e9;
@@ -28,9 +27,7 @@ describe('views refresh with retries (time-skipping)', () => {
     resources = await openResources(env);
     target = resources.targetPg;
     views = [...(await readViewsConfigFile(GOLDEN_RECORD_VIEWS_CONFIG)), STUCK_VIEW];
-    testEnvironment = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: toolPath(env, 'temporal-test-server') } },
-    });
+    testEnvironment = await startTimeSkipping();
   });
   afterAll(async () => {
     await resources?.close();
@@ -38,19 +35,15 @@ describe('views refresh with retries (time-skipping)', () => {
   });
 
   async function runRefresh(workflowId: string) {
-    const worker = await Worker.create({
-      connection: testEnvironment.nativeConnection,
-      taskQueue: 'refresh',
-      workflowsPath: require.resolve('../../../workflows'),
-      activities: createActivities(resources),
+    return withWorkflowWorker(testEnvironment, createActivities(resources), async (taskQueue) => {
+      const handle = await testEnvironment.client.workflow.start(refreshViewsWorkflow, {
+        taskQueue,
+        workflowId,
+        args: [{ views, ...DEFAULT_REFRESH }],
+      });
+      const outcome = await handle.result().then((value) => ({ value }), (error: unknown) => ({ error }));
+      return { handle, outcome };
     });
-    const handle = await testEnvironment.client.workflow.start(refreshViewsWorkflow, {
-      taskQueue: 'refresh',
-      workflowId,
-      args: [{ views, ...DEFAULT_REFRESH }],
-    });
-    const outcome = await worker.runUntil(handle.result().then((value) => ({ value }), (error: unknown) => ({ error })));
-    return { handle, outcome };
   }
 
   test('a view that cannot refresh: 4 attempts, 120 s apart, then NotAllViewsRefreshed naming it', async () => {

@@ -1,18 +1,14 @@
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { testEnv } from '../../support/stack';
-import { toolPath } from '../../../stack/tools';
+import { startTimeSkipping } from '../../support/time-skipping';
 import { sleepingWorkflow } from '../../workflows/sleeping';
 
 describe('time-skipping test environment', () => {
   let testEnvironment: TestWorkflowEnvironment;
 
   beforeAll(async () => {
-    // The pinned server from scripts/install-tools.sh: the SDK must never download one.
-    testEnvironment = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: toolPath(testEnv(), 'temporal-test-server') } },
-    });
+    testEnvironment = await startTimeSkipping();
   });
 
   afterAll(() => testEnvironment?.teardown());

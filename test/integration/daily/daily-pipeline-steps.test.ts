@@ -1,0 +1,78 @@
+// dailyPipelineWorkflow's step logic on the time-skipping server: its children are the real migration and
+// golden-record workflows on the same worker, their activities stubbed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { REPO_ROOT } from '../../../common/env';
+import { dailyPipelineWorkflow } from '../../../workflows';
+import type { DailyPipelineInput, DailyPipelineResult } from '../../../workflows/daily/types';
+import { DVD_RENTAL } from '../../support/migration-config';
+import { goldenRecordStubs, migrationStubs, startedTables } from '../../support/stub-activities';
+import { startTimeSkipping, withWorkflowWorker } from '../../support/time-skipping';
+
+const VIEWS = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'golden-record.json'), 'utf8'));
+
+const input = (fromStep?: DailyPipelineInput['fromStep']): DailyPipelineInput => ({
+  configName: 'dvd_rental',
+  businessDate: '2026-11-26',
+  fromStep,
+  migration: { configName: 'migration', tables: DVD_RENTAL, options: { mode: 'sync', deletes: 'delete', parallelism: 2, recreate: false } },
+  goldenRecord: { views: VIEWS, batchSize: 100 },
+});
+
+const states = (result: DailyPipelineResult) => Object.fromEntries(result.steps.map((step) => [step.step, step.state]));
+
+describe('daily pipeline with stubbed activities (time-skipping)', () => {
+  let environment: TestWorkflowEnvironment;
+  beforeAll(async () => {
+    environment = await startTimeSkipping();
+  });
+  afterAll(() => environment?.teardown());
+
+  const run = async (workflowId: string, pipeline: DailyPipelineInput, failing?: string) => {
+    const migration = migrationStubs({ failing, copyMs: 1 });
+    const golden = goldenRecordStubs();
+    const activities = { ...migration.activities, ...golden.activities };
+    const ended: { result?: DailyPipelineResult; error?: unknown } = await withWorkflowWorker(environment, activities, (taskQueue) =>
+      environment.client.workflow
+        .execute(dailyPipelineWorkflow, { taskQueue, workflowId, args: [pipeline] })
+        .then((result) => ({ result }), (error: unknown) => ({ error })),
+    );
+    return { ...ended, migration, golden };
+  };
+
+  test('runs migration, then golden record, each a child workflow', async () => {
+    const { result, migration, golden } = await run('daily-all', input());
+    expect(result && states(result)).toEqual({ migration: 'done', 'golden-record': 'done' });
+    expect(startedTables(migration.log)).toHaveLength(DVD_RENTAL.length);
+    expect(golden.calls).toEqual(['goldenEnsureViews', 'goldenRefreshViews', 'goldenUpsertRecords']);
+    const child = await environment.client.workflow.getHandle('daily-all-golden-record').describe();
+    expect(child.type).toBe('goldenRecordWorkflow');
+  });
+
+  test('fromStep golden-record: migration is skipped and its child never started; golden record runs', async () => {
+    const { result, migration, golden } = await run('daily-from-golden', input('golden-record'));
+    expect(result && states(result)).toEqual({ migration: 'skipped', 'golden-record': 'done' });
+    expect(migration.log.events).toEqual([]);
+    await expect(environment.client.workflow.getHandle('daily-from-golden-migration').describe()).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
+    expect(golden.calls).toEqual(['goldenEnsureViews', 'goldenRefreshViews', 'goldenUpsertRecords']);
+    const child = await environment.client.workflow.getHandle('daily-from-golden-golden-record').describe();
+    expect(child.status.name).toBe('COMPLETED');
+  });
+
+  test('a failing step stops the pipeline: it is failed, the steps after it not_run and never started', async () => {
+    const { error, golden } = await run('daily-migration-fails', input(), 'rental');
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    const cause = (error as WorkflowFailedError).cause as { type?: string; message: string; details?: unknown[] };
+    expect(cause.type).toBe('DailyStepFailed');
+    expect(cause.message).toContain('step migration failed');
+    expect(states(cause.details![0] as DailyPipelineResult)).toEqual({ migration: 'failed', 'golden-record': 'not_run' });
+    expect(golden.calls).toEqual([]);
+    await expect(environment.client.workflow.getHandle('daily-migration-fails-golden-record').describe()).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
+  });
+});
