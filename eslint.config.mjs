@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 // Workflow code runs in Temporal's deterministic sandbox: it may import only the workflow SDK,
@@ -11,10 +12,23 @@ const workflowSandbox = {
       'error',
       {
         patterns: [
-          { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https'], message: 'Node modules are not allowed in workflow code.' },
-          { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'pg', 'mongodb', 'pino'], message: 'Only @temporalio/workflow and pure helpers are allowed in workflow code.' },
-          { group: ['**/activities', '**/activities/*'], allowTypeImports: true, message: 'Import activities as types only (proxyActivities).' },
-          { group: ['**/common/env', '**/common/resources', '**/common/logger', '**/stack/*', '**/dataset/*'], message: 'Workflow code must stay deterministic: no I/O modules.' },
+          {
+            group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https'],
+            message: 'Node modules are not allowed in workflow code.',
+          },
+          {
+            group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'pg', 'mongodb', 'pino'],
+            message: 'Only @temporalio/workflow and pure helpers are allowed in workflow code.',
+          },
+          {
+            group: ['**/activities', '**/activities/*'],
+            allowTypeImports: true,
+            message: 'Import activities as types only (proxyActivities).',
+          },
+          {
+            group: ['**/common/env', '**/common/resources', '**/common/logger', '**/stack/*', '**/dataset/*'],
+            message: 'Workflow code must stay deterministic: no I/O modules.',
+          },
         ],
       },
     ],
@@ -30,5 +44,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  // Type-aware rules on all code: a promise nobody awaits loses its error (and, in a workflow, its ordering).
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
   workflowSandbox,
+  prettier,
 );

@@ -14,7 +14,12 @@ export interface WorkerOptions {
 }
 
 /** Builds a worker whose activities get their connections injected (tests pass their own). */
-export async function createWorker({ env, resources, connection, taskQueue = env.TEMPORAL_TASK_QUEUE }: WorkerOptions): Promise<Worker> {
+export async function createWorker({
+  env,
+  resources,
+  connection,
+  taskQueue = env.TEMPORAL_TASK_QUEUE,
+}: WorkerOptions): Promise<Worker> {
   await ensureSearchAttributes(connection.operatorService, env.TEMPORAL_NAMESPACE);
   return Worker.create({
     connection,
@@ -36,7 +41,10 @@ async function main(): Promise<void> {
   const resources = await openResources(env);
   try {
     const worker = await createWorker({ env, resources, connection });
-    logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, temporal: env.TEMPORAL_ADDRESS, metrics: env.METRICS_BIND_ADDRESS }, 'worker started');
+    logger.info(
+      { taskQueue: env.TEMPORAL_TASK_QUEUE, temporal: env.TEMPORAL_ADDRESS, metrics: env.METRICS_BIND_ADDRESS },
+      'worker started',
+    );
     // Worker.run() returns after SIGINT/SIGTERM once running tasks have finished (the SDK's shutdown signals).
     await worker.run();
   } finally {

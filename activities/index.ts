@@ -16,7 +16,8 @@ export function createActivities(deps: ActivityDeps, pipelines: readonly Pipelin
   const activities: Record<string, unknown> = {};
   for (const pipeline of pipelines) {
     for (const [name, activity] of Object.entries(pipeline.activities?.(deps) ?? {})) {
-      if (name in activities) throw new Error(`activity ${name} of pipeline ${pipeline.workflows.name} is registered twice`);
+      if (name in activities)
+        throw new Error(`activity ${name} of pipeline ${pipeline.workflows.name} is registered twice`);
       activities[name] = activity;
     }
   }

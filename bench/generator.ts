@@ -51,7 +51,9 @@ async function main(): Promise<void> {
     const rentals = result.find((table) => table.table === 'rental')?.rows ?? 0;
     const rentalShare = rentals / rows;
     const baseline = await copyBaseline(pool, path.join(env.STACK_DATA_DIR, 'bench-rental.copy'));
-    console.log(`scale ${scale}, seed ${seed}: ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} rows/s`);
+    console.log(
+      `scale ${scale}, seed ${seed}: ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds)} rows/s`,
+    );
     console.log(`baseline COPY of rental's ${rentals} rows from a file: ${Math.round(rentals / baseline)} rows/s`);
     console.log(
       `ratio generator/COPY-from-file (rows/s, whole run incl. indexes and FKs): ${(rows / seconds / (rentals / baseline)).toFixed(2)} (rental is ${(rentalShare * 100).toFixed(0)}% of rows)`,

@@ -35,10 +35,20 @@ function parseOptions() {
   };
   const list = (value: string) => value.split(',').map(positive);
   return new Command('bench:golden-record')
-    .option('--scales <list>', 'synthetic scales, 599 customers each (the generator stops near 32.6k customers)', list, [1, 2, 4])
+    .option(
+      '--scales <list>',
+      'synthetic scales, 599 customers each (the generator stops near 32.6k customers)',
+      list,
+      [1, 2, 4],
+    )
     .option('--batch <n>', 'documents per batch (ours) and per bulkWrite (raw)', positive, 1000)
     .option('--seed <n>', 'generator seed', positive, 42)
-    .option('--raw-up-to <scale>', 'run the raw driver upsert only up to this scale (it is quadratic on FerretDB)', positive, Infinity)
+    .option(
+      '--raw-up-to <scale>',
+      'run the raw driver upsert only up to this scale (it is quadratic on FerretDB)',
+      positive,
+      Infinity,
+    )
     .parse()
     .opts<{ scales: number[]; batch: number; seed: number; rawUpTo: number }>();
 }
@@ -49,25 +59,46 @@ async function freshDb(client: MongoClient, name: string): Promise<Db> {
   return db;
 }
 
-async function measure(client: MongoClient, scale: number, options: { batch: number; seed: number; rawUpTo: number }): Promise<Row> {
+async function measure(
+  client: MongoClient,
+  scale: number,
+  options: { batch: number; seed: number; rawUpTo: number },
+): Promise<Row> {
   const { env, customers } = await prepareTarget(loadEnv(), scale, options.seed);
   const ours = await freshDb(client, 'bench_golden_ours');
   const full = await ourUpsert(env, ours, options.batch, FIRST_RUN);
-  if (full.result.inserted + full.result.quarantined !== customers) throw new Error(`full run wrote ${JSON.stringify(full.result)} for ${customers} customers`);
+  if (full.result.inserted + full.result.quarantined !== customers)
+    throw new Error(`full run wrote ${JSON.stringify(full.result)} for ${customers} customers`);
   const rerun = await ourUpsert(env, ours, options.batch, RERUN);
-  if (rerun.result.unchanged + rerun.result.quarantined !== customers) throw new Error(`rerun was not unchanged: ${JSON.stringify(rerun.result)}`);
-  const raw = scale <= options.rawUpTo ? await rawDriverUpsert(ours, await freshDb(client, 'bench_golden_raw'), options.batch) : undefined;
-  if (raw && raw.result !== full.result.inserted) throw new Error(`raw driver wrote ${raw.result} of ${full.result.inserted}`);
+  if (rerun.result.unchanged + rerun.result.quarantined !== customers)
+    throw new Error(`rerun was not unchanged: ${JSON.stringify(rerun.result)}`);
+  const raw =
+    scale <= options.rawUpTo
+      ? await rawDriverUpsert(ours, await freshDb(client, 'bench_golden_raw'), options.batch)
+      : undefined;
+  if (raw && raw.result !== full.result.inserted)
+    throw new Error(`raw driver wrote ${raw.result} of ${full.result.inserted}`);
   const insert = await rawDriverInsert(ours, await freshDb(client, 'bench_golden_raw_insert'), options.batch);
-  const row = { scale, customers, fullSeconds: full.seconds, rerunSeconds: rerun.seconds, rawSeconds: raw?.seconds, insertSeconds: insert.seconds };
-  console.log(`  scale ${scale}: ${customers} customers; ours ${full.seconds.toFixed(2)} s, rerun ${rerun.seconds.toFixed(2)} s, raw upsert ${raw ? `${raw.seconds.toFixed(2)} s` : 'not run'}, raw insert ${insert.seconds.toFixed(2)} s`);
+  const row = {
+    scale,
+    customers,
+    fullSeconds: full.seconds,
+    rerunSeconds: rerun.seconds,
+    rawSeconds: raw?.seconds,
+    insertSeconds: insert.seconds,
+  };
+  console.log(
+    `  scale ${scale}: ${customers} customers; ours ${full.seconds.toFixed(2)} s, rerun ${rerun.seconds.toFixed(2)} s, raw upsert ${raw ? `${raw.seconds.toFixed(2)} s` : 'not run'}, raw insert ${insert.seconds.toFixed(2)} s`,
+  );
   return row;
 }
 
 const rate = (docs: number, seconds?: number) => (seconds ? Math.round(docs / seconds).toString() : '-');
 
 function report(rows: Row[]): void {
-  console.log('\ncustomers | ours docs/s | raw upsert docs/s | ours/raw | full s | rerun s | rerun speedup | raw insert docs/s (reference)');
+  console.log(
+    '\ncustomers | ours docs/s | raw upsert docs/s | ours/raw | full s | rerun s | rerun speedup | raw insert docs/s (reference)',
+  );
   for (const r of rows) {
     const cells = [
       r.customers,
@@ -86,11 +117,18 @@ function report(rows: Row[]): void {
   const versusRaw = largestWithRaw.rawSeconds! / largestWithRaw.fullSeconds;
   const speedup = largest.fullSeconds / largest.rerunSeconds;
   console.log(`\nat ${largestWithRaw.customers} customers (largest scale with the raw driver run):`);
-  console.log(`  ours vs raw driver: ${versusRaw.toFixed(2)}x (goal >= ${GOALS.versusRaw}x): ${versusRaw >= GOALS.versusRaw ? 'MET' : 'NOT MET'}`);
+  console.log(
+    `  ours vs raw driver: ${versusRaw.toFixed(2)}x (goal >= ${GOALS.versusRaw}x): ${versusRaw >= GOALS.versusRaw ? 'MET' : 'NOT MET'}`,
+  );
   console.log(`at ${largest.customers} customers (largest scale run):`);
-  console.log(`  unchanged rerun: ${speedup.toFixed(1)}x faster (goal >= ${GOALS.rerunSpeedup}x): ${speedup >= GOALS.rerunSpeedup ? 'MET' : 'NOT MET'}`);
-  const ms = (seconds: number | undefined, customers: number) => (seconds ? `${((seconds / customers) * 1000).toFixed(2)} ms` : '-');
-  const perDoc = rows.map((r) => `${r.customers}: ours ${ms(r.fullSeconds, r.customers)}, raw ${ms(r.rawSeconds, r.customers)}`);
+  console.log(
+    `  unchanged rerun: ${speedup.toFixed(1)}x faster (goal >= ${GOALS.rerunSpeedup}x): ${speedup >= GOALS.rerunSpeedup ? 'MET' : 'NOT MET'}`,
+  );
+  const ms = (seconds: number | undefined, customers: number) =>
+    seconds ? `${((seconds / customers) * 1000).toFixed(2)} ms` : '-';
+  const perDoc = rows.map(
+    (r) => `${r.customers}: ours ${ms(r.fullSeconds, r.customers)}, raw ${ms(r.rawSeconds, r.customers)}`,
+  );
   console.log(`  time per document by scale (flat = linear, growing = superlinear): ${perDoc.join('; ')}`);
 }
 
@@ -98,17 +136,29 @@ async function main(): Promise<void> {
   const options = parseOptions();
   const env = loadEnv();
   await startStack(env);
-  console.log(`golden-record bench on ${os.cpus().length} cores, MongoDB-wire server ${env.MONGODB_URI.replace(/\/\/[^@]*@/, '//')}; batch ${options.batch}`);
-  console.log('ours: views cursor -> zod-validated, hashed documents; stored hashes read once by one _id-sorted cursor merged with the views;');
-  console.log('      new documents as unordered inserts, changed ones as $set upserts by _id (bulks of 25); unchanged ones not written');
-  console.log('raw upsert: unordered bulk of $set upserts by _id (one lookup per document); raw insert: unordered bulk of inserts');
+  console.log(
+    `golden-record bench on ${os.cpus().length} cores, MongoDB-wire server ${env.MONGODB_URI.replace(/\/\/[^@]*@/, '//')}; batch ${options.batch}`,
+  );
+  console.log(
+    'ours: views cursor -> zod-validated, hashed documents; stored hashes read once by one _id-sorted cursor merged with the views;',
+  );
+  console.log(
+    '      new documents as unordered inserts, changed ones as $set upserts by _id (bulks of 25); unchanged ones not written',
+  );
+  console.log(
+    'raw upsert: unordered bulk of $set upserts by _id (one lookup per document); raw insert: unordered bulk of inserts',
+  );
   const client = await new MongoClient(env.MONGODB_URI).connect();
   try {
     const rows: Row[] = [];
     for (const scale of [...options.scales].sort((a, b) => a - b)) rows.push(await measure(client, scale, options));
     report(rows);
   } finally {
-    for (const name of ['bench_golden_ours', 'bench_golden_raw', 'bench_golden_raw_insert']) await client.db(name).dropDatabase().catch(() => undefined);
+    for (const name of ['bench_golden_ours', 'bench_golden_raw', 'bench_golden_raw_insert'])
+      await client
+        .db(name)
+        .dropDatabase()
+        .catch(() => undefined);
     await client.close();
   }
 }

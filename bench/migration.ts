@@ -32,7 +32,16 @@ import { pgTool } from './migration-bench/pg-dump';
 import { contendersTable, goalLines, phaseLines, statementLines, type Goal } from './migration-bench/report';
 import { ensureSource } from './migration-bench/source';
 import { SLOW_MS } from './migration-bench/statement-log';
-import { countRows, dropDatabase, machineFacts, readTables, serverVersion, totalRows, withPool, type Measurement } from './migration-bench/support';
+import {
+  countRows,
+  dropDatabase,
+  machineFacts,
+  readTables,
+  serverVersion,
+  totalRows,
+  withPool,
+  type Measurement,
+} from './migration-bench/support';
 import { buildWorker, bundleQuietly, WORKER_COMMAND } from './migration-bench/workflow';
 
 const SOURCE = 'bench_source';
@@ -62,7 +71,10 @@ function parseOptions(): Options {
     .option('--skip-generate', 'reuse the sources when they hold this scale and seed already', false)
     .option('--baseline-scale <n>', "scale of the smaller source the seed's method runs on", positive, 100)
     .option('--sweep <list>', 'other workflow parallelisms to try at full scale (empty: none)', list, [3, 4])
-    .option('--no-multi-row-inserts', "skip the seed variant with multi-row INSERTs (the seed's own method, one INSERT per row, always runs)")
+    .option(
+      '--no-multi-row-inserts',
+      "skip the seed variant with multi-row INSERTs (the seed's own method, one INSERT per row, always runs)",
+    )
     .option('--keep-targets', 'keep the target databases at the end', false)
     .parse()
     .opts<Options>();
@@ -78,14 +90,18 @@ async function printVersions(env: Env): Promise<void> {
   for (const line of machineFacts()) console.log(line);
   const version = (tool: string) => execFileSync(tool, ['--version'], { encoding: 'utf8' }).trim();
   console.log(`server: ${await withPool(env, 'postgres', serverVersion)}`);
-  console.log(`client tools: ${version(pgTool(env, 'pg_dump'))}, ${version(pgTool(env, 'pg_restore'))}; ${version(path.join(env.STACK_TOOLS_DIR, 'bin', 'temporal'))}`);
+  console.log(
+    `client tools: ${version(pgTool(env, 'pg_dump'))}, ${version(pgTool(env, 'pg_restore'))}; ${version(path.join(env.STACK_TOOLS_DIR, 'bin', 'temporal'))}`,
+  );
 }
 
 async function prepareSource(context: Context, options: Options, database: string, scale: number): Promise<Source> {
   console.log(await ensureSource(context.env, { database, scale, seed: options.seed, reuse: options.skipGenerate }));
   const counts = await withPool(context.env, database, (pool) => countRows(pool, context.tables));
   const rows = totalRows(counts);
-  console.log(`${database}: ${rows.toLocaleString('en-US')} rows in ${context.tables.length} tables (rental ${counts.get('rental')?.toLocaleString('en-US')})`);
+  console.log(
+    `${database}: ${rows.toLocaleString('en-US')} rows in ${context.tables.length} tables (rental ${counts.get('rental')?.toLocaleString('en-US')})`,
+  );
   return { database, scale, counts, rows };
 }
 
@@ -126,7 +142,12 @@ async function smallScale(context: Context, source: Source, options: Options): P
   const seed = await seedContender(context, source, 'row');
   const multiRow = options.multiRowInserts ? await seedContender(context, source, 'multi-row') : undefined;
   const run = await migrate(context, source, HEADLINE_PARALLELISM);
-  return { source, seed, multiRow, migration: migrationMeasurement(run, source, HEADLINE_PARALLELISM, `, scale ${source.scale}`) };
+  return {
+    source,
+    seed,
+    multiRow,
+    migration: migrationMeasurement(run, source, HEADLINE_PARALLELISM, `, scale ${source.scale}`),
+  };
 }
 
 const fastest = (measurements: Measurement[], prefix: string) =>
@@ -143,7 +164,13 @@ function goals(full: FullScale, small: SmallScale): Goal[] {
     ? `; vs the faster multi-row-INSERT variant: ${(rowsPerSecond(small.migration) / rowsPerSecond(small.multiRow)).toFixed(1)}x`
     : '';
   return [
-    { name: 'no slower than pg_dump | pg_restore', value: pgDump.seconds / migration.seconds, atLeast: GOALS.versusPgDump, unit: 'x', detail: timeOver(pgDump) },
+    {
+      name: 'no slower than pg_dump | pg_restore',
+      value: pgDump.seconds / migration.seconds,
+      atLeast: GOALS.versusPgDump,
+      unit: 'x',
+      detail: timeOver(pgDump),
+    },
     {
       name: "at least 20x the seed's method",
       value: rowsPerSecond(small.migration) / rowsPerSecond(small.seed),
@@ -151,8 +178,20 @@ function goals(full: FullScale, small: SmallScale): Goal[] {
       unit: 'x',
       detail: `(rows/s, both on the scale-${small.source.scale} source; seed = one INSERT per row, commit per 1000${multiRow})`,
     },
-    { name: 'at least 0.7x the raw COPY pipe', value: copy.seconds / migration.seconds, atLeast: GOALS.versusCopy, unit: 'x', detail: timeOver(copy) },
-    { name: 'worker peak RSS', value: full.headline.peakRssMb, below: GOALS.peakRssMb, unit: ' MB', detail: '(VmHWM of the worker process, its start included)' },
+    {
+      name: 'at least 0.7x the raw COPY pipe',
+      value: copy.seconds / migration.seconds,
+      atLeast: GOALS.versusCopy,
+      unit: 'x',
+      detail: timeOver(copy),
+    },
+    {
+      name: 'worker peak RSS',
+      value: full.headline.peakRssMb,
+      below: GOALS.peakRssMb,
+      unit: ' MB',
+      detail: '(VmHWM of the worker process, its start included)',
+    },
   ];
 }
 
@@ -171,7 +210,9 @@ function printResults(full: FullScale, small: SmallScale): void {
   const parallelDump = fastest(full.measurements, 'pg_dump -Fd');
   if (parallelDump) {
     const ratio = parallelDump.seconds / full.measurements[0]!.seconds;
-    console.log(`info  not a goal: ${parallelDump.contender} / migration = ${ratio.toFixed(2)}x (no pipe: a dump to disk, then a parallel restore)`);
+    console.log(
+      `info  not a goal: ${parallelDump.contender} / migration = ${ratio.toFixed(2)}x (no pipe: a dump to disk, then a parallel restore)`,
+    );
   }
   const likeForLike = full.measurements.find((m) => m.contender === RAW_COPY_POST_DATA);
   if (likeForLike) {
@@ -193,7 +234,9 @@ function printDiagnostics(full: FullScale): void {
   console.log('\n== workflow parallelism at full scale (dependencies let only independent tables overlap) ==');
   const best = [...full.sweep].sort((a, b) => a.seconds - b.seconds)[0]!;
   for (const run of full.sweep) {
-    console.log(`  ${run.parallelism}: ${run.seconds.toFixed(1)} s, worker peak RSS ${run.peakRssMb.toFixed(0)} MB${run === best ? '  <- fastest' : ''}`);
+    console.log(
+      `  ${run.parallelism}: ${run.seconds.toFixed(1)} s, worker peak RSS ${run.peakRssMb.toFixed(0)} MB${run === best ? '  <- fastest' : ''}`,
+    );
   }
   console.log(`\n== where the headline migration's ${headline.seconds.toFixed(1)} s went (workflow history) ==`);
   for (const line of phaseLines(headline.seconds, headline.phases, headline.result, full.checksums)) console.log(line);
@@ -205,11 +248,20 @@ async function run(context: Context, options: Options): Promise<void> {
   await printVersions(context.env);
   const source = await prepareSource(context, options, SOURCE, options.scale);
   const full = await fullScale(context, source, options);
-  const small = await smallScale(context, await prepareSource(context, options, SMALL_SOURCE, options.baselineScale), options);
+  const small = await smallScale(
+    context,
+    await prepareSource(context, options, SMALL_SOURCE, options.baselineScale),
+    options,
+  );
   printResults(full, small);
   printDiagnostics(full);
-  const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
-  console.log(`\nload average at the end: ${load} (other work on the machine during the run slows whichever contender it overlaps)`);
+  const load = os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+  console.log(
+    `\nload average at the end: ${load} (other work on the machine during the run slows whichever contender it overlaps)`,
+  );
 }
 
 async function main(): Promise<void> {

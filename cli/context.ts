@@ -18,7 +18,11 @@ export async function withClient<T>(env: Env, fn: (client: Client) => Promise<T>
   try {
     client = await connectClient(env);
   } catch (error) {
-    throw new CliError(`cannot reach the Temporal server at ${env.TEMPORAL_ADDRESS} (set TEMPORAL_ADDRESS)`, EXIT.unreachable, { cause: error });
+    throw new CliError(
+      `cannot reach the Temporal server at ${env.TEMPORAL_ADDRESS} (set TEMPORAL_ADDRESS)`,
+      EXIT.unreachable,
+      { cause: error },
+    );
   }
   try {
     return await fn(client);

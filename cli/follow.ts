@@ -8,13 +8,18 @@ export interface ProgressLine {
   detail?: string;
 }
 
-const format = (line: ProgressLine) => `  ${line.id.padEnd(16)} ${line.state.padEnd(10)} ${line.detail ?? ''}`.trimEnd();
+const format = (line: ProgressLine) =>
+  `  ${line.id.padEnd(16)} ${line.state.padEnd(10)} ${line.detail ?? ''}`.trimEnd();
 
 /**
  * Shows a run's progress until it ends: on a terminal the lines are redrawn in place every second;
  * otherwise (logs, pipes) a line is printed each time something changes state. Quiet with --json.
  */
-export async function followRun(handle: WorkflowHandle, progress: () => Promise<ProgressLine[]>, options: { json?: boolean }) {
+export async function followRun(
+  handle: WorkflowHandle,
+  progress: () => Promise<ProgressLine[]>,
+  options: { json?: boolean },
+) {
   if (options.json) return;
   const tty = Boolean(process.stdout.isTTY);
   let ended = false;

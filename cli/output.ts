@@ -18,7 +18,9 @@ export function reportError(error: unknown, options: GlobalOptions): number {
   const exitCode = error instanceof CliError ? error.exitCode : EXIT.runFailed;
   const cause = error instanceof Error ? error.cause : undefined;
   if (options.json) {
-    console.log(JSON.stringify({ ok: false, error: messageOf(error), cause: cause ? messageOf(cause) : undefined }, null, 2));
+    console.log(
+      JSON.stringify({ ok: false, error: messageOf(error), cause: cause ? messageOf(cause) : undefined }, null, 2),
+    );
   } else {
     console.error(`error: ${messageOf(error)}`);
     if (cause) console.error(`  cause: ${messageOf(cause)}`);

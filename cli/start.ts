@@ -22,12 +22,21 @@ export interface RunToStart<W extends Workflow> {
 }
 
 async function warnWithoutWorker(client: Client, taskQueue: string): Promise<void> {
-  const queue = await client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue } });
-  if (!queue.pollers?.length) console.warn(`no worker polls task queue ${taskQueue}: the run waits until one starts (npm run worker)`);
+  const queue = await client.workflowService.describeTaskQueue({
+    namespace: client.options.namespace,
+    taskQueue: { name: taskQueue },
+  });
+  if (!queue.pollers?.length)
+    console.warn(`no worker polls task queue ${taskQueue}: the run waits until one starts (npm run worker)`);
 }
 
 /** Starts a run with its search attributes and memo, prints its Web UI link and follows it until it ends. */
-export async function startAndFollow<W extends Workflow>(env: Env, client: Client, run: RunToStart<W>, globals: GlobalOptions) {
+export async function startAndFollow<W extends Workflow>(
+  env: Env,
+  client: Client,
+  run: RunToStart<W>,
+  globals: GlobalOptions,
+) {
   await ensureSearchAttributes(client.connection.operatorService, client.options.namespace);
   if (run.warnWithoutWorker && !globals.json) await warnWithoutWorker(client, env.TEMPORAL_TASK_QUEUE);
   const handle = await client.workflow.start(run.workflow, {
@@ -37,7 +46,8 @@ export async function startAndFollow<W extends Workflow>(env: Env, client: Clien
     memo: { startedBy: 'cli', ...run.memo },
     typedSearchAttributes: labelPairs(run.labels),
   } as unknown as WorkflowStartOptions<W>); // args: the one object argument every workflow here takes
-  if (!globals.json) console.log(`started ${run.workflowId}: ${workflowUrl(env, run.workflowId, handle.firstExecutionRunId)}`);
+  if (!globals.json)
+    console.log(`started ${run.workflowId}: ${workflowUrl(env, run.workflowId, handle.firstExecutionRunId)}`);
   await followRun(handle, () => run.progress(handle), globals);
   return handle;
 }

@@ -45,8 +45,7 @@ const stackSchema = z.object({
 function connectionSchema(stack: z.infer<typeof stackSchema>) {
   const pgBase = `postgres://postgres:postgres@${stack.STACK_HOST}:${stack.STACK_PG_PORT}`;
   const local = stack.STACK_MODE === 'local';
-  const orLocal = (schema: z.ZodString, localDefault: string) =>
-    local ? schema.default(localDefault) : schema;
+  const orLocal = (schema: z.ZodString, localDefault: string) => (local ? schema.default(localDefault) : schema);
   const postgresUrl = urlWithProtocol(['postgres:', 'postgresql:']);
   return z.object({
     SOURCE_DATABASE_URL: orLocal(postgresUrl, `${pgBase}/dvdrental_source`),
@@ -90,7 +89,9 @@ export class ConfigError extends Error {
 
 /** Never echoes values: they may hold passwords. */
 function describeIssues(error: z.ZodError): string {
-  return formatIssues(error, { whole: '(environment)' }).map((line) => `  ${line}`).join('\n');
+  return formatIssues(error, { whole: '(environment)' })
+    .map((line) => `  ${line}`)
+    .join('\n');
 }
 
 function parseWith<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z.infer<T> {

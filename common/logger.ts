@@ -5,6 +5,9 @@ export function createLogger(level: string, bindings: Record<string, unknown> = 
   return pino({
     level,
     base: { service: 'dvd-rental-pipelines', ...bindings },
-    redact: { paths: ['*.password', '*.connectionString', '*.uri', 'password', 'connectionString', 'uri'], censor: '[redacted]' },
+    redact: {
+      paths: ['*.password', '*.connectionString', '*.uri', 'password', 'connectionString', 'uri'],
+      censor: '[redacted]',
+    },
   });
 }

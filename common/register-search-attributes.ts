@@ -14,7 +14,10 @@ export async function ensureSearchAttributes(operatorService: OperatorService, n
   const missing = CUSTOM_SEARCH_ATTRIBUTES.filter((key) => !(key.name in known));
   if (!missing.length) return [];
   try {
-    await operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map((key) => [key.name, KEYWORD])) });
+    await operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, KEYWORD])),
+    });
   } catch (error) {
     // Another worker or client registered them at the same moment.
     if (!/already exists/i.test((error as Error).message)) throw error;

@@ -11,8 +11,16 @@ export interface Resources {
 }
 
 export async function openResources(env: Env): Promise<Resources> {
-  const sourcePg = new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL, max: 10, application_name: 'dvd-rental-worker' });
-  const targetPg = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 10, application_name: 'dvd-rental-worker' });
+  const sourcePg = new pg.Pool({
+    connectionString: env.SOURCE_DATABASE_URL,
+    max: 10,
+    application_name: 'dvd-rental-worker',
+  });
+  const targetPg = new pg.Pool({
+    connectionString: env.TARGET_DATABASE_URL,
+    max: 10,
+    application_name: 'dvd-rental-worker',
+  });
   // An idle client killed by the server (restart, idle timeout) is dropped by the pool; without a
   // listener its 'error' event would crash the worker.
   for (const pool of [sourcePg, targetPg]) pool.on('error', () => undefined);

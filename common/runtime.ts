@@ -1,7 +1,13 @@
 import { DefaultLogger, Runtime, makeTelemetryFilterString, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import type pino from 'pino';
 
-const SDK_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
+const SDK_LEVELS: Record<string, LogLevel> = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+};
 const ORDER: LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 export interface RuntimeOptions {
@@ -39,7 +45,9 @@ export function installRuntime(logger: pino.Logger, minimum: LogLevel = 'WARN', 
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (!/prometheus/i.test(reason)) throw error;
-    throw new Error(`metrics endpoint ${bindAddress}: ${reason} (METRICS_BIND_ADDRESS moves it; off disables it)`, { cause: error });
+    throw new Error(`metrics endpoint ${bindAddress}: ${reason} (METRICS_BIND_ADDRESS moves it; off disables it)`, {
+      cause: error,
+    });
   }
 }
 

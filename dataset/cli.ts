@@ -20,23 +20,27 @@ const program = new Command('load-source')
   .option('--scale <n>', 'synthetic scale factor (1 = the sample size)', positiveNumber, 1)
   .option('--seed <n>', 'synthetic seed', integer, 42)
   .option('--if-empty', 'do nothing when the source already holds dvd_rental')
-  .action(async (options: { archive?: string; synthetic?: boolean; scale: number; seed: number; ifEmpty?: boolean }) => {
-    const env = loadEnv();
-    if (options.ifEmpty && (await sourceIsLoaded(env))) {
-      console.log('source already holds dvd_rental: nothing loaded');
-      return;
-    }
-    const data: SourceData = options.synthetic
-      ? { kind: 'synthetic', scale: options.scale, seed: options.seed }
-      : options.archive
-        ? { kind: 'archive', archivePath: options.archive }
-        : defaultSourceData(env);
-    const started = Date.now();
-    const counts = await loadSource(env, data);
-    const rows = Object.values(counts).reduce((a, b) => a + b, 0);
-    console.log(`loaded ${describeSourceData(data)}: ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    for (const [table, count] of Object.entries(counts)) console.log(`  ${table.padEnd(14)} ${count}`);
-  });
+  .action(
+    async (options: { archive?: string; synthetic?: boolean; scale: number; seed: number; ifEmpty?: boolean }) => {
+      const env = loadEnv();
+      if (options.ifEmpty && (await sourceIsLoaded(env))) {
+        console.log('source already holds dvd_rental: nothing loaded');
+        return;
+      }
+      const data: SourceData = options.synthetic
+        ? { kind: 'synthetic', scale: options.scale, seed: options.seed }
+        : options.archive
+          ? { kind: 'archive', archivePath: options.archive }
+          : defaultSourceData(env);
+      const started = Date.now();
+      const counts = await loadSource(env, data);
+      const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+      console.log(
+        `loaded ${describeSourceData(data)}: ${rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+      for (const [table, count] of Object.entries(counts)) console.log(`  ${table.padEnd(14)} ${count}`);
+    },
+  );
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

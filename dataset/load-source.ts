@@ -8,9 +8,7 @@ import { tableCounts } from './checksum';
 import { generateDataset } from './generator';
 import { DVD_RENTAL_TABLES } from './tables';
 
-export type SourceData =
-  | { kind: 'archive'; archivePath: string }
-  | { kind: 'synthetic'; scale: number; seed: number };
+export type SourceData = { kind: 'archive'; archivePath: string } | { kind: 'synthetic'; scale: number; seed: number };
 
 export const DEFAULT_SYNTHETIC = { kind: 'synthetic', scale: 1, seed: 42 } as const satisfies SourceData;
 
@@ -23,7 +21,9 @@ export function defaultSourceData(env: Env): SourceData {
 }
 
 export function describeSourceData(data: SourceData): string {
-  return data.kind === 'archive' ? `archive ${data.archivePath}` : `synthetic data (scale ${data.scale}, seed ${data.seed})`;
+  return data.kind === 'archive'
+    ? `archive ${data.archivePath}`
+    : `synthetic data (scale ${data.scale}, seed ${data.seed})`;
 }
 
 /** True when all 15 dvd_rental tables exist in `public` of the source database. */

@@ -47,7 +47,10 @@ export async function listSchedules(client: Client, declarations: ScheduleDeclar
 
 export async function describeSchedule(client: Client, id: string, declarations: ScheduleDeclaration[]) {
   const description = await client.schedule.getHandle(id).describe();
-  return scheduleView(description, declarations.some((declaration) => declaration.id === id));
+  return scheduleView(
+    description,
+    declarations.some((declaration) => declaration.id === id),
+  );
 }
 
 /** Runs the schedule's action now, under its own overlap policy (the SDK's default would allow overlap). */

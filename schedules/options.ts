@@ -13,14 +13,21 @@ export function scheduleOptions(declaration: ScheduleDeclaration, taskQueue: str
   const { when, timeZone } = declaration;
   return {
     scheduleId: declaration.id,
-    spec: 'cron' in when ? { cronExpressions: [when.cron], timezone: timeZone } : { intervals: [{ every: when.every }], timezone: timeZone },
+    spec:
+      'cron' in when
+        ? { cronExpressions: [when.cron], timezone: timeZone }
+        : { intervals: [{ every: when.every }], timezone: timeZone },
     action: {
       type: 'startWorkflow',
       workflowType: declaration.workflowType,
       workflowId: declaration.id,
       taskQueue,
       args: declaration.args,
-      memo: { schedule: declaration.id, description: declaration.description, declaration: declarationHash(declaration, taskQueue) },
+      memo: {
+        schedule: declaration.id,
+        description: declaration.description,
+        declaration: declarationHash(declaration, taskQueue),
+      },
       typedSearchAttributes: [
         { key: PIPELINE, value: declaration.labels.pipeline },
         { key: PIPELINE_CONFIG, value: declaration.labels.config },

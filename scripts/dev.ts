@@ -61,7 +61,9 @@ async function applyDevSchedules(env: Env, client: Client): Promise<void> {
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  installRuntime(createLogger(env.LOG_LEVEL, { component: 'dev' }), 'WARN', { metricsBindAddress: env.METRICS_BIND_ADDRESS });
+  installRuntime(createLogger(env.LOG_LEVEL, { component: 'dev' }), 'WARN', {
+    metricsBindAddress: env.METRICS_BIND_ADDRESS,
+  });
   const stack = await startStack(env);
   for (const [name, state] of Object.entries(stack.services)) console.log(`${name}: ${state}`);
   await prepareSource(env);
@@ -76,9 +78,16 @@ async function main(): Promise<void> {
   const ok = await runPipelines(env, client);
   await applyDevSchedules(env, client);
   console.log(`\nTemporal Web UI: ${env.TEMPORAL_UI_URL}`);
-  console.log(`  filter the runs of a day: BusinessDate = "${new Date().toISOString().slice(0, 10)}"; the CLI: npm run cli -- --help`);
+  console.log(
+    `  filter the runs of a day: BusinessDate = "${new Date().toISOString().slice(0, 10)}"; the CLI: npm run cli -- --help`,
+  );
   if (once) worker.shutdown();
-  else console.log('worker running on task queue', env.TEMPORAL_TASK_QUEUE, '- Ctrl-C stops it (the stack stays up: npm run stack -- stop)');
+  else
+    console.log(
+      'worker running on task queue',
+      env.TEMPORAL_TASK_QUEUE,
+      '- Ctrl-C stops it (the stack stays up: npm run stack -- stop)',
+    );
   await serving;
   await resources.close();
   await connection.close();

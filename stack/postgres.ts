@@ -49,7 +49,9 @@ function ensureReachable(user: RunAs | undefined, file: string): void {
     if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
   }
   if (!canRead(user, file)) {
-    throw new StackError(`PostgreSQL runs as user '${STACK_PG_USER}', which cannot read ${file}; move the project or STACK_DATA_DIR.`);
+    throw new StackError(
+      `PostgreSQL runs as user '${STACK_PG_USER}', which cannot read ${file}; move the project or STACK_DATA_DIR.`,
+    );
   }
 }
 

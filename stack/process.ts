@@ -73,7 +73,9 @@ export async function waitUntil(
     await sleep(250);
   }
   const cause = lastError instanceof Error ? ` Last error: ${lastError.message}.` : '';
-  throw new Error(`${what} did not become healthy within ${options.timeoutMs / 1000}s.${cause}${logTail(options.logFile)}`);
+  throw new Error(
+    `${what} did not become healthy within ${options.timeoutMs / 1000}s.${cause}${logTail(options.logFile)}`,
+  );
 }
 
 function logTail(logFile: string | undefined): string {

@@ -46,7 +46,8 @@ function entryArgs(entry: WorkerProcessOptions['entry']): string[] {
  * bundled here first, as a production deployment would, so webpack's memory is not the worker's.
  */
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
-  const bundle = options.env.TEMPORAL_WORKFLOW_BUNDLE ?? (await bundleWorkflows(`${options.logFile}.workflow-bundle.js`));
+  const bundle =
+    options.env.TEMPORAL_WORKFLOW_BUNDLE ?? (await bundleWorkflows(`${options.logFile}.workflow-bundle.js`));
   const heap = options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : [];
   const args = [...heap, ...(options.nodeFlags ?? []), ...entryArgs(options.entry)];
   const log = fs.openSync(options.logFile, 'w');

@@ -8,7 +8,10 @@ export interface DailyRunOptions extends DailyInputOptions {
 }
 
 /** The daily pipeline's input: each step's own from its config file (validated: a bad file is an error naming it). */
-export async function buildDailyPipelineInput(pipelines: readonly Pipeline[], options: DailyRunOptions = {}): Promise<DailyPipelineInput> {
+export async function buildDailyPipelineInput(
+  pipelines: readonly Pipeline[],
+  options: DailyRunOptions = {},
+): Promise<DailyPipelineInput> {
   const steps: Record<string, unknown> = {};
   for (const pipeline of pipelines) {
     const { daily, name } = pipeline.workflows;

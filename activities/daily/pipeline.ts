@@ -12,6 +12,8 @@ export const dailyPipeline = definePipeline({
   async dev(client, { taskQueue, workflowId, pipelines }) {
     const input = await buildDailyPipelineInput(pipelines);
     const result = await client.workflow.execute(dailyPipelineWorkflow, { taskQueue, workflowId, args: [input] });
-    return result.steps.map((step) => `${step.step} ${step.state} (${seconds(step.elapsedMs)}, ${step.workflowId})`).join('; ');
+    return result.steps
+      .map((step) => `${step.step} ${step.state} (${seconds(step.elapsedMs)}, ${step.workflowId})`)
+      .join('; ');
   },
 });

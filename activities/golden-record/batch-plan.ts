@@ -36,7 +36,15 @@ export interface BatchPlan {
 }
 
 function emptyPlan(): BatchPlan {
-  return { inserts: [], updates: [], unchanged: 0, quarantined: 0, quarantine: [], releaseFromQuarantine: [], missing: [] };
+  return {
+    inserts: [],
+    updates: [],
+    unchanged: 0,
+    quarantined: 0,
+    quarantine: [],
+    releaseFromQuarantine: [],
+    missing: [],
+  };
 }
 
 function planValid(plan: BatchPlan, record: GoldenRecord, stored: StoredState | undefined): void {
@@ -72,7 +80,9 @@ export function planBatch(
       plan.quarantine.push({ _id: candidate._id, reasons: validation.reasons, document: candidate, data_hash: hash });
     }
   }
-  plan.missing = stored.filter((state) => !inBatch.has(state._id) && state.is_current !== false).map((state) => state._id);
+  plan.missing = stored
+    .filter((state) => !inBatch.has(state._id) && state.is_current !== false)
+    .map((state) => state._id);
   plan.releaseFromQuarantine.push(...inQuarantine.filter((state) => !inBatch.has(state._id)).map((state) => state._id));
   return plan;
 }

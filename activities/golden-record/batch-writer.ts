@@ -23,7 +23,11 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return result;
 }
 
-async function bulkUpsert(collection: Collection<CustomerKeyed>, ops: AnyBulkWriteOperation<CustomerKeyed>[], perCommand: number): Promise<{ upserted: number; modified: number }> {
+async function bulkUpsert(
+  collection: Collection<CustomerKeyed>,
+  ops: AnyBulkWriteOperation<CustomerKeyed>[],
+  perCommand: number,
+): Promise<{ upserted: number; modified: number }> {
   const totals = { upserted: 0, modified: 0 };
   for (const chunk of chunks(ops, perCommand)) {
     const result = await collection.bulkWrite(chunk, { ordered: false });
@@ -59,7 +63,10 @@ function duplicateKeyIndexes(error: unknown, attempted: number): number[] | unde
   if (!(error instanceof MongoBulkWriteError) || error.writeConcernError) return undefined;
   const writeErrors = [error.writeErrors].flat();
   const duplicates = writeErrors.filter((writeError) => writeError.code === DUPLICATE_KEY);
-  const allAccounted = duplicates.length > 0 && duplicates.length === writeErrors.length && error.insertedCount + duplicates.length === attempted;
+  const allAccounted =
+    duplicates.length > 0 &&
+    duplicates.length === writeErrors.length &&
+    error.insertedCount + duplicates.length === attempted;
   return allAccounted ? duplicates.map((writeError) => writeError.index) : undefined;
 }
 
@@ -83,13 +90,19 @@ async function insertNew(records: Collection<CustomerKeyed>, inserts: HashedReco
     if (duplicates === undefined) throw error;
     const existing = duplicates.map((index) => inserts[index]!);
     const { upserted, modified } = await bulkUpsert(records, existing.map(recordUpsert), MATCHING_UPDATES_PER_COMMAND);
-    return { inserted: inserts.length - existing.length + upserted, updated: modified, unchanged: existing.length - upserted - modified };
+    return {
+      inserted: inserts.length - existing.length + upserted,
+      updated: modified,
+      unchanged: existing.length - upserted - modified,
+    };
   }
 }
 
 function quarantineUpsert(entry: QuarantineEntry, at: Date): AnyBulkWriteOperation<CustomerKeyed> {
   const { _id, ...fields } = entry;
-  return { updateOne: { filter: { _id }, update: { $set: fields, $setOnInsert: { quarantined_since: at } }, upsert: true } };
+  return {
+    updateOne: { filter: { _id }, update: { $set: fields, $setOnInsert: { quarantined_since: at } }, upsert: true },
+  };
 }
 
 export interface WriteOutcome extends InsertOutcome {
@@ -97,14 +110,23 @@ export interface WriteOutcome extends InsertOutcome {
 }
 
 /** Applies a batch's plan. Every write is keyed by _id and idempotent: replaying a plan changes nothing more. */
-export async function writeBatch(collections: GoldenCollections, plan: BatchPlan, consolidationDate: Date): Promise<WriteOutcome> {
+export async function writeBatch(
+  collections: GoldenCollections,
+  plan: BatchPlan,
+  consolidationDate: Date,
+): Promise<WriteOutcome> {
   const { records, quarantine } = collections;
   const inserted = await insertNew(records, plan.inserts);
   await bulkUpsert(records, plan.updates.map(recordUpsert), MATCHING_UPDATES_PER_COMMAND);
   const quarantineOps = plan.quarantine.map((entry) => quarantineUpsert(entry, consolidationDate));
   await bulkUpsert(quarantine, quarantineOps, MATCHING_UPDATES_PER_COMMAND);
   if (plan.releaseFromQuarantine.length > 0) await quarantine.deleteMany({ _id: { $in: plan.releaseFromQuarantine } });
-  const outcome = { ...inserted, updated: inserted.updated + plan.updates.length, unchanged: inserted.unchanged + plan.unchanged, markedMissing: 0 };
+  const outcome = {
+    ...inserted,
+    updated: inserted.updated + plan.updates.length,
+    unchanged: inserted.unchanged + plan.unchanged,
+    markedMissing: 0,
+  };
   if (plan.missing.length === 0) return outcome;
   const marked = await records.updateMany(
     { _id: { $in: plan.missing }, is_current: { $ne: false } },

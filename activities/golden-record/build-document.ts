@@ -35,8 +35,7 @@ export function utcDate(value: unknown): unknown {
   return new Date(`${day}T${time}${zoned ? '' : 'Z'}`);
 }
 
-const numeric = (value: unknown): unknown =>
-  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+const numeric = (value: unknown): unknown => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
 
 const FIELD_VALUE: Partial<Record<string, (value: unknown) => unknown>> = {
   _id: numeric,

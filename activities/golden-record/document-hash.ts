@@ -9,7 +9,9 @@ function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).filter(([key]) => key !== 'last_refresh_date');
-    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonical(v)]));
+    return Object.fromEntries(
+      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonical(v)]),
+    );
   }
   return value;
 }
@@ -17,5 +19,7 @@ function canonical(value: unknown): unknown {
 /** sha256 of the record's data as canonical JSON (sorted keys), without refresh or consolidation times. */
 export function documentHash(record: GoldenRecord | Record<string, unknown>): string {
   const data = Object.fromEntries(Object.entries(record).filter(([key]) => !NOT_DATA.has(key)));
-  return createHash('sha256').update(JSON.stringify(canonical(data))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(data)))
+    .digest('hex');
 }

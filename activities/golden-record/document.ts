@@ -110,6 +110,9 @@ export type Validation = { valid: true; record: GoldenRecord } | { valid: false;
 export function validateGoldenRecord(candidate: unknown): Validation {
   const result = goldenRecordSchema.safeParse(candidate);
   if (result.success) return { valid: true, record: result.data };
-  const reasons = result.error.issues.map((issue) => ({ path: issue.path.join('.') || '(document)', message: issue.message }));
+  const reasons = result.error.issues.map((issue) => ({
+    path: issue.path.join('.') || '(document)',
+    message: issue.message,
+  }));
   return { valid: false, reasons };
 }

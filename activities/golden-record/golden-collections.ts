@@ -39,7 +39,12 @@ export interface StoredStream {
  * views: a merge join, so the collection is read once per call and never held in memory. Writes only touch
  * _ids at or before the cursor's position, which the cursor has already passed.
  */
-function streamStored(collection: Collection<CustomerKeyed>, projection: Document, after: number | undefined, batchSize: number): StoredStream {
+function streamStored(
+  collection: Collection<CustomerKeyed>,
+  projection: Document,
+  after: number | undefined,
+  batchSize: number,
+): StoredStream {
   const filter: Filter<CustomerKeyed> = after === undefined ? {} : { _id: { $gt: after } };
   const cursor = collection.find(filter, { projection, sort: { _id: 1 }, batchSize });
   let pending: StoredState | null | undefined; // undefined: not read yet; null: the cursor is exhausted
@@ -63,7 +68,11 @@ export interface StoredStreams {
   close(): Promise<void>;
 }
 
-export function streamStoredStates({ records, quarantine }: GoldenCollections, after: number | undefined, batchSize: number): StoredStreams {
+export function streamStoredStates(
+  { records, quarantine }: GoldenCollections,
+  after: number | undefined,
+  batchSize: number,
+): StoredStreams {
   const stored = streamStored(records, { data_hash: 1, is_current: 1 }, after, batchSize);
   const inQuarantine = streamStored(quarantine, { data_hash: 1 }, after, batchSize);
   return {
@@ -85,13 +94,21 @@ export interface GoldenRecordFreshness {
 }
 
 /** The collection's freshness, written once per complete run instead of touching unchanged documents. */
-export async function recordFreshness(mongo: Db, consolidationDate: Date, sources: GoldenRecordSource[]): Promise<void> {
+export async function recordFreshness(
+  mongo: Db,
+  consolidationDate: Date,
+  sources: GoldenRecordSource[],
+): Promise<void> {
   const views = Object.fromEntries(
     sources.map(({ path, last_refresh_date }) => [path.slice(path.lastIndexOf('/') + 1), { path, last_refresh_date }]),
   );
   await mongo
     .collection<GoldenRecordFreshness>(GOLDEN_RECORD_META_COLLECTION)
-    .updateOne({ _id: FRESHNESS_ID }, { $set: { last_consolidation_date: consolidationDate, views } }, { upsert: true });
+    .updateOne(
+      { _id: FRESHNESS_ID },
+      { $set: { last_consolidation_date: consolidationDate, views } },
+      { upsert: true },
+    );
 }
 
 export async function readFreshness(mongo: Db): Promise<GoldenRecordFreshness | null> {

@@ -1,12 +1,5 @@
 import pg from 'pg';
-import {
-  AGGREGATES_VIEW,
-  CUSTOMERS_VIEW,
-  RENTALS_VIEW,
-  SOURCE_VIEWS,
-  utcDate,
-  VIEW_SCHEMA,
-} from './build-document';
+import { AGGREGATES_VIEW, CUSTOMERS_VIEW, RENTALS_VIEW, SOURCE_VIEWS, utcDate, VIEW_SCHEMA } from './build-document';
 import { AGGREGATE_FIELDS, CUSTOMER_FIELDS, RENTAL_FIELDS } from './document';
 
 const TIMESTAMP_OID = 1114;
@@ -31,7 +24,9 @@ const columns = (alias: string, names: readonly string[]) =>
   names.map((name) => `${alias}.${pg.escapeIdentifier(name)}`).join(', ');
 
 function rentalsJson(schema: string): string {
-  const pairs = RENTAL_FIELDS.map((field) => `'${field}', ${field === '_id' ? 'rental_id' : pg.escapeIdentifier(field)}`);
+  const pairs = RENTAL_FIELDS.map(
+    (field) => `'${field}', ${field === '_id' ? 'rental_id' : pg.escapeIdentifier(field)}`,
+  );
   // Grouped once for the whole view, not per customer: last_rentals_mv is keyed by rental_id only.
   return `select customer_id,
                  json_agg(json_build_object(${pairs.join(', ')}) order by rental_date desc, rental_id desc) as rentals

@@ -9,7 +9,6 @@ import { utcDate } from './build-document';
 import type { AssetTimes } from './lineage';
 import { viewName, type ViewConfig } from '../../workflows/golden-record/views-config';
 
-
 const asDate = (text: string | null | undefined): Date | null => (text ? (utcDate(text) as Date) : null);
 
 /** max(last_refresh_date) of a view; null when it does not exist or was never populated. */
@@ -27,14 +26,18 @@ async function viewRefreshTime(target: pg.Pool, view: ViewConfig): Promise<Date 
 
 /** The last verified copy of each migrated table, by `schema_out.name`, from the migration ledger. */
 async function lastCopyTimes(target: pg.Pool, migration: readonly TableSpec[]): Promise<Record<string, Date | null>> {
-  const { rows: exists } = await target.query<{ ledger: string | null }>(`select to_regclass($1)::text as ledger`, [LEDGER]);
+  const { rows: exists } = await target.query<{ ledger: string | null }>(`select to_regclass($1)::text as ledger`, [
+    LEDGER,
+  ]);
   if (!exists[0]?.ledger) return {};
   const { rows } = await target.query<{ table_name: string; at: string }>(
     `select table_name, (max(completed_at) at time zone 'UTC')::text as at from ${LEDGER} group by table_name`,
   );
   const schemaOf = new Map(migration.map((table) => [table.name, table.schema_out]));
   return Object.fromEntries(
-    rows.filter((row) => schemaOf.has(row.table_name)).map((row) => [`${schemaOf.get(row.table_name)}.${row.table_name}`, asDate(row.at)]),
+    rows
+      .filter((row) => schemaOf.has(row.table_name))
+      .map((row) => [`${schemaOf.get(row.table_name)}.${row.table_name}`, asDate(row.at)]),
   );
 }
 

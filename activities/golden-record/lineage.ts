@@ -54,7 +54,11 @@ function node(kind: AssetKind, name: string, at: Date | null | undefined): Linea
 }
 
 /** Every source table once (first-seen order), every view in config order, then the collection. */
-export function buildLineage(views: readonly ViewConfig[], times: AssetTimes, options: LineageOptions = {}): LineageGraph {
+export function buildLineage(
+  views: readonly ViewConfig[],
+  times: AssetTimes,
+  options: LineageOptions = {},
+): LineageGraph {
   const collection = options.collection ?? GOLDEN_RECORD_COLLECTION;
   const feeds = new Set(options.collectionSources ?? DEFAULT_COLLECTION_SOURCES);
   const tables = new Map<string, LineageNode>();

@@ -7,7 +7,13 @@ import { DEFAULT_UPSERT_BATCH_SIZE } from '../../workflows/golden-record/types';
 import { planBatch, type BatchPlan } from './batch-plan';
 import { writeBatch, type WriteOutcome } from './batch-writer';
 import type { GoldenCollections } from './batch-writer';
-import { ensureGoldenRecordIndexes, goldenCollections, recordFreshness, streamStoredStates, type StoredStreams } from './golden-collections';
+import {
+  ensureGoldenRecordIndexes,
+  goldenCollections,
+  recordFreshness,
+  streamStoredStates,
+  type StoredStreams,
+} from './golden-collections';
 import { openViewCursor, type ViewCursor } from './view-cursor';
 
 export interface UpsertProgress {
@@ -45,7 +51,8 @@ export interface UpsertSummary {
 }
 
 function checkBatchSize(batchSize: number): number {
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, not ${batchSize}`);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be a positive integer, not ${batchSize}`);
   return batchSize;
 }
 
@@ -116,7 +123,10 @@ export async function upsertGoldenRecords(opts: UpsertGoldenRecordsOptions): Pro
   const collections = goldenCollections(opts.mongo);
   const storedStates = streamStoredStates(collections, opts.resumeAfterCustomerId, batchSize);
   try {
-    const run = { consolidationDate: opts.consolidationDate, sources: buildSources(opts.targetUrl, views.refreshDates) };
+    const run = {
+      consolidationDate: opts.consolidationDate,
+      sources: buildSources(opts.targetUrl, views.refreshDates),
+    };
     const summary = await upsertBatches(opts, collections, views, storedStates, run);
     await recordFreshness(opts.mongo, run.consolidationDate, run.sources);
     return summary;

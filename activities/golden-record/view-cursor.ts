@@ -33,7 +33,10 @@ export async function openViewCursor(opts: {
     return {
       refreshDates: rows[0] as Record<SourceView, Date | null>,
       async next() {
-        const fetched = await client.query({ text: `fetch forward ${opts.batchSize} from ${CURSOR}`, types: GOLDEN_RECORD_TYPES });
+        const fetched = await client.query({
+          text: `fetch forward ${opts.batchSize} from ${CURSOR}`,
+          types: GOLDEN_RECORD_TYPES,
+        });
         return fetched.rows as ViewRow[];
       },
       async close() {

@@ -33,7 +33,10 @@ async function readViewFile(name: string): Promise<ViewFile> {
   const file = path.join(SQL_DIR, `${name}.sql`);
   const ddl = await readFile(file, 'utf8');
   const match = CREATE_VIEW.exec(ddl);
-  if (!match) throw new Error(`${file}: expected "create materialized view if not exists <schema>.<view> as <query> with no data;"`);
+  if (!match)
+    throw new Error(
+      `${file}: expected "create materialized view if not exists <schema>.<view> as <query> with no data;"`,
+    );
   return { schema: match[1]!, view: match[2]!, ddl, query: match[3]! };
 }
 
@@ -69,7 +72,10 @@ async function ensureView(db: pg.PoolClient, file: ViewFile): Promise<EnsuredVie
   const changed = existing !== null && existing !== (await fileShape(db, file));
   if (changed) await db.query(`drop materialized view ${name}`);
   await db.query(file.ddl);
-  return { view: `${file.schema}.${file.view}`, action: existing === null ? 'created' : changed ? 'recreated' : 'unchanged' };
+  return {
+    view: `${file.schema}.${file.view}`,
+    action: existing === null ? 'created' : changed ? 'recreated' : 'unchanged',
+  };
 }
 
 /**
@@ -133,7 +139,15 @@ async function lastRefreshDate(target: pg.Pool, name: string): Promise<string | 
  * Refreshes one view: CONCURRENTLY when it is populated (readers keep reading), plainly when not (a
  * concurrent refresh needs data). Each statement runs in its own transaction, so the view's now() moves.
  */
-export async function refreshView({ target, schema, view }: { target: pg.Pool; schema: string; view: string }): Promise<ViewRefresh> {
+export async function refreshView({
+  target,
+  schema,
+  view,
+}: {
+  target: pg.Pool;
+  schema: string;
+  view: string;
+}): Promise<ViewRefresh> {
   const name = qualified(schema, view);
   const concurrently = await isPopulated(target, schema, view);
   const before = concurrently ? await lastRefreshDate(target, name) : null;
@@ -143,14 +157,22 @@ export async function refreshView({ target, schema, view }: { target: pg.Pool; s
 }
 
 function staleReason(refresh: ViewRefresh): string {
-  return refresh.after === null ? 'no last_refresh_date after the refresh' : `last_refresh_date stayed ${refresh.after}`;
+  return refresh.after === null
+    ? 'no last_refresh_date after the refresh'
+    : `last_refresh_date stayed ${refresh.after}`;
 }
 
 /**
  * Refreshes the views in order. A view that fails or whose timestamp does not move does not stop the
  * others; afterwards NotAllViewsRefreshed names every such view.
  */
-export async function refreshViews({ target, views }: { target: pg.Pool; views: readonly ViewConfig[] }): Promise<ViewRefresh[]> {
+export async function refreshViews({
+  target,
+  views,
+}: {
+  target: pg.Pool;
+  views: readonly ViewConfig[];
+}): Promise<ViewRefresh[]> {
   const refreshed: ViewRefresh[] = [];
   const stale: StaleView[] = [];
   for (const entry of views) {

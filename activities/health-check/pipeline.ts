@@ -9,7 +9,11 @@ export const healthCheckPipeline = definePipeline({
   activities: healthActivities,
   command: healthCheckCommand,
   async dev(client, { taskQueue, workflowId }) {
-    const result = await client.workflow.execute(healthCheckWorkflow, { taskQueue, workflowId, args: [{ requestedBy: 'npm run dev' }] });
+    const result = await client.workflow.execute(healthCheckWorkflow, {
+      taskQueue,
+      workflowId,
+      args: [{ requestedBy: 'npm run dev' }],
+    });
     const c = result.connections;
     return `source Postgres ${c.sourcePostgres}, target Postgres ${c.targetPostgres}, MongoDB ping ok=${c.mongoPing}`;
   },

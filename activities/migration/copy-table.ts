@@ -43,7 +43,8 @@ export interface CopyTableOutcome extends CopyTableResult {
   notes: string[];
 }
 
-type Plan = { kind: 'sync'; notes: string[] } | { kind: 'full'; clear: 'none' | 'truncate' | 'delete'; notes: string[] };
+type Plan =
+  { kind: 'sync'; notes: string[] } | { kind: 'full'; clear: 'none' | 'truncate' | 'delete'; notes: string[] };
 
 interface Run {
   sessions: Sessions;
@@ -87,7 +88,10 @@ function choosePlan(mode: CopyMode, pair: TablePair): Plan {
   if (pair.referencedBy.length === 0) return { kind: 'full', clear: 'truncate', notes };
   if (!keyed) return { kind: 'full', clear: 'delete', notes };
   const referencedBy = pair.referencedBy.join(', ');
-  return { kind: 'sync', notes: [`${pair.label} is referenced by ${referencedBy}: replaced by key instead of truncated`] };
+  return {
+    kind: 'sync',
+    notes: [`${pair.label} is referenced by ${referencedBy}: replaced by key instead of truncated`],
+  };
 }
 
 async function replaceRows(run: Run, clear: 'none' | 'truncate' | 'delete'): Promise<CopyTableOutcome> {

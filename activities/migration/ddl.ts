@@ -43,10 +43,13 @@ export const addEnumLabelSql = (name: QualifiedName, label: string) =>
 const collateSql = (collation: QualifiedName | null) => (collation ? ` collate ${quotedName(collation)}` : '');
 
 export function createDomainSql(name: QualifiedName, domain: SourceDomain, names: NameMap): string {
-  const parts = [`create domain ${quotedName(name)} as ${rewriteNames(domain.baseType, names)}${collateSql(domain.collation)}`];
+  const parts = [
+    `create domain ${quotedName(name)} as ${rewriteNames(domain.baseType, names)}${collateSql(domain.collation)}`,
+  ];
   if (domain.default !== null) parts.push(`default ${rewriteNames(domain.default, names)}`);
   if (domain.notNull) parts.push('not null');
-  for (const check of domain.checks) parts.push(`constraint ${quote(check.name)} ${rewriteNames(check.definition, names)}`);
+  for (const check of domain.checks)
+    parts.push(`constraint ${quote(check.name)} ${rewriteNames(check.definition, names)}`);
   return parts.join(' ');
 }
 

@@ -62,9 +62,11 @@ async function validateTable(pool: pg.Pool, keys: Unvalidated[]): Promise<void> 
   const client = await pool.connect();
   try {
     for (const key of keys) {
-      await client.query(`alter table ${key.table} validate constraint ${pg.escapeIdentifier(key.name)}`).catch((error: Error) => {
-        throw Object.assign(error, { message: `${key.label}: ${error.message}` });
-      });
+      await client
+        .query(`alter table ${key.table} validate constraint ${pg.escapeIdentifier(key.name)}`)
+        .catch((error: Error) => {
+          throw Object.assign(error, { message: `${key.label}: ${error.message}` });
+        });
     }
   } finally {
     client.release();

@@ -12,7 +12,11 @@ interface Options {
   out?: string;
 }
 
-const tableList = (value: string): string[] => value.split(',').map((table) => table.trim()).filter(Boolean);
+const tableList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((table) => table.trim())
+    .filter(Boolean);
 
 const program = new Command('migration:config')
   .description('Write a migration config for the tables of a source schema, depends_on from their foreign keys')

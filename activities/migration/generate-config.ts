@@ -59,17 +59,25 @@ async function foreignKeys(db: Db, schema: string): Promise<ForeignKey[]> {
 
 function selectTables(available: string[], requested: string[] | undefined, schema: string): string[] {
   if (!requested) {
-    if (available.length === 0) throw new MigrationConfigError(`schema ${JSON.stringify(schema)} of the source holds no tables`);
+    if (available.length === 0)
+      throw new MigrationConfigError(`schema ${JSON.stringify(schema)} of the source holds no tables`);
     return available;
   }
   const missing = requested.filter((table) => !available.includes(table));
   if (missing.length > 0) {
-    throw new MigrationConfigError(`not tables of schema ${JSON.stringify(schema)} in the source: ${missing.join(', ')}`);
+    throw new MigrationConfigError(
+      `not tables of schema ${JSON.stringify(schema)} in the source: ${missing.join(', ')}`,
+    );
   }
   return [...new Set(requested)].sort();
 }
 
-function dependencies(tables: string[], keys: ForeignKey[], schema: string, warnings: string[]): Map<string, Set<string>> {
+function dependencies(
+  tables: string[],
+  keys: ForeignKey[],
+  schema: string,
+  warnings: string[],
+): Map<string, Set<string>> {
   const dependsOn = new Map(tables.map((table) => [table, new Set<string>()]));
   for (const key of keys) {
     const deps = dependsOn.get(key.table);
@@ -77,13 +85,21 @@ function dependencies(tables: string[], keys: ForeignKey[], schema: string, warn
     // A self-reference orders rows of one table, not tables.
     if (!deps || (sameSchema && key.refTable === key.table)) continue;
     if (sameSchema && dependsOn.has(key.refTable)) deps.add(key.refTable);
-    else warnings.push(`${key.table}.${key.constraint} references ${key.refSchema}.${key.refTable}, which is not in the config: it must already be in the target`);
+    else
+      warnings.push(
+        `${key.table}.${key.constraint} references ${key.refSchema}.${key.refTable}, which is not in the config: it must already be in the target`,
+      );
   }
   return dependsOn;
 }
 
 const toSpecs = (dependsOn: Map<string, Set<string>>, schemaIn: string, schemaOut: string): TableSpec[] =>
-  [...dependsOn].map(([name, deps]) => ({ name, schema_in: schemaIn, schema_out: schemaOut, depends_on: [...deps].sort() }));
+  [...dependsOn].map(([name, deps]) => ({
+    name,
+    schema_in: schemaIn,
+    schema_out: schemaOut,
+    depends_on: [...deps].sort(),
+  }));
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -110,7 +126,12 @@ function checkSchemaNames(schemaIn: string, schemaOut: string): void {
   if (problems.length > 0) throw new MigrationConfigError(problems.join('\n'));
 }
 
-export async function generateConfig({ db, schemaIn, schemaOut, tables }: GenerateConfigOptions): Promise<GeneratedConfig> {
+export async function generateConfig({
+  db,
+  schemaIn,
+  schemaOut,
+  tables,
+}: GenerateConfigOptions): Promise<GeneratedConfig> {
   checkSchemaNames(schemaIn, schemaOut);
   const selected = selectTables(await listTables(db, schemaIn), tables, schemaIn);
   const warnings: string[] = [];

@@ -15,7 +15,9 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
       const missing: string[] = [];
       for (const [index, table] of tables.entries()) {
         if (!(await tableExists(sourcePg, table.schema_in, table.name))) {
-          missing.push(`tables[${index}] "${table.name}": ${table.schema_in}.${table.name} does not exist in the source database`);
+          missing.push(
+            `tables[${index}] "${table.name}": ${table.schema_in}.${table.name} does not exist in the source database`,
+          );
         }
       }
       if (missing.length) throw new MigrationConfigError(missing.join('\n'));
@@ -41,7 +43,13 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
 
     /** Deletes (or flags) target rows gone from the source; called children first, after every upsert. */
     migrationApplyDeletes({ table, deletes }: { table: TableSpec; deletes: DeleteMode }) {
-      return applyDeletes({ source: sourcePg, target: targetPg, table, deletes, signal: Context.current().cancellationSignal });
+      return applyDeletes({
+        source: sourcePg,
+        target: targetPg,
+        table,
+        deletes,
+        signal: Context.current().cancellationSignal,
+      });
     },
 
     /**
@@ -64,7 +72,12 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
         onProgress: progressReporter(input.table.name),
         signal: Context.current().cancellationSignal,
       });
-      await recordCompleted(targetPg, { runKey: input.runKey, table: input.table.name, rows: result.rows, checksum: result.checksum });
+      await recordCompleted(targetPg, {
+        runKey: input.runKey,
+        table: input.table.name,
+        rows: result.rows,
+        checksum: result.checksum,
+      });
       return result;
     },
   };

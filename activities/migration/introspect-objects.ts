@@ -56,7 +56,11 @@ export async function readForeignKeys(db: pg.PoolClient, table: string): Promise
       order by k.conname`,
     [table],
   );
-  return rows.map((row) => ({ name: row.name, definition: row.definition, references: { schema: row.schema, name: row.table } }));
+  return rows.map((row) => ({
+    name: row.name,
+    definition: row.definition,
+    references: { schema: row.schema, name: row.table },
+  }));
 }
 
 const NOT_REPLICATED = `

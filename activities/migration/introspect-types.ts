@@ -75,7 +75,8 @@ function toSourceType(row: TypeRow): SourceType {
     baseOid: row.baseOid,
     notNull: row.notNull,
     default: row.default,
-    collation: row.collationSchema && row.collationName ? { schema: row.collationSchema, name: row.collationName } : null,
+    collation:
+      row.collationSchema && row.collationName ? { schema: row.collationSchema, name: row.collationName } : null,
     checks: row.checks,
   };
 }

@@ -107,7 +107,8 @@ async function readColumns(db: pg.PoolClient, table: string): Promise<SourceColu
     generated: row.generated,
     identity: row.identity,
     identityOptions: row.identity ? sequenceOptions(row) : null,
-    collation: row.collationSchema && row.collationName ? { schema: row.collationSchema, name: row.collationName } : null,
+    collation:
+      row.collationSchema && row.collationName ? { schema: row.collationSchema, name: row.collationName } : null,
   }));
 }
 

@@ -16,7 +16,13 @@ export async function migrateInProcess(env: Pick<Env, 'SOURCE_DATABASE_URL' | 'T
     const tables = await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG);
     await prepareTargetSchema({ source, target, tables });
     for (const name of planMigration(tables).order) {
-      await copyTable({ source, target, table: tables.find((table) => table.name === name)!, mode: 'full', deletes: 'delete' });
+      await copyTable({
+        source,
+        target,
+        table: tables.find((table) => table.name === name)!,
+        mode: 'full',
+        deletes: 'delete',
+      });
     }
     await finishTargetSchema({ source, target, tables });
   } finally {

@@ -12,7 +12,8 @@ export interface QualifiedName {
 export type NameMap = Map<string, QualifiedName>;
 
 export const nameKey = (schema: string, name: string) => `${schema}\u0000${name}`;
-export const quotedName = (name: QualifiedName) => `${pg.escapeIdentifier(name.schema)}.${pg.escapeIdentifier(name.name)}`;
+export const quotedName = (name: QualifiedName) =>
+  `${pg.escapeIdentifier(name.schema)}.${pg.escapeIdentifier(name.name)}`;
 /** For results and messages, never for SQL. */
 export const displayName = (name: QualifiedName) => `${name.schema}.${name.name}`;
 
@@ -21,12 +22,14 @@ const IDENTIFIER_START = /^[A-Za-z_"\u{80}-\u{10FFFF}]/u;
 
 const tokenize = (sql: string): string[] => sql.match(TOKEN) ?? [];
 const isIdentifier = (token: string | undefined) => token !== undefined && IDENTIFIER_START.test(token);
-const unquote = (token: string) => (token.startsWith('"') ? token.slice(1, -1).replace(/""/g, '"') : token.toLowerCase());
+const unquote = (token: string) =>
+  token.startsWith('"') ? token.slice(1, -1).replace(/""/g, '"') : token.toLowerCase();
 
 /** The two-part name starting at tokens[at], if any (three-part names such as table.column.field are not ours). */
 function qualifiedAt(tokens: string[], at: number): QualifiedName | undefined {
   const [first, dot, second, after] = tokens.slice(at, at + 4);
-  if (tokens[at - 1] === '.' || !isIdentifier(first) || dot !== '.' || !isIdentifier(second) || after === '.') return undefined;
+  if (tokens[at - 1] === '.' || !isIdentifier(first) || dot !== '.' || !isIdentifier(second) || after === '.')
+    return undefined;
   return { schema: unquote(first!), name: unquote(second!) };
 }
 

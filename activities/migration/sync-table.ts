@@ -46,7 +46,10 @@ export async function stageSourceRows(sessions: Sessions, request: StageRequest)
  * every conflicting row. Values compare as text, the checksum's view: numeric 1.0 and 1.00 are equal
  * to `=` but not to the checksum (and json has no `=` at all).
  */
-export async function upsertChanges(sessions: Sessions, pair: TablePair): Promise<{ inserted: number; updated: number }> {
+export async function upsertChanges(
+  sessions: Sessions,
+  pair: TablePair,
+): Promise<{ inserted: number; updated: number }> {
   const updated = await updateChanged(sessions, pair);
   const { rowCount } = await sessions.target.query(
     `insert into ${pair.targetTable} (${columnList(pair.columns)}) overriding system value
@@ -59,7 +62,9 @@ export async function upsertChanges(sessions: Sessions, pair: TablePair): Promis
 async function updateChanged(sessions: Sessions, pair: TablePair): Promise<number> {
   const values = pair.columns.filter((column) => !pair.primaryKey.includes(column));
   const assignments = values.map((column) => `${quoteIdent(column)} = s.${quoteIdent(column)}`);
-  const changed = values.map((column) => `t.${quoteIdent(column)}::text is distinct from s.${quoteIdent(column)}::text`);
+  const changed = values.map(
+    (column) => `t.${quoteIdent(column)}::text is distinct from s.${quoteIdent(column)}::text`,
+  );
   if (pair.hasDeletedFlag) {
     assignments.push(`${quoteIdent(DELETED_FLAG_COLUMN)} = null`);
     changed.push(`t.${quoteIdent(DELETED_FLAG_COLUMN)} is not null`);

@@ -68,7 +68,9 @@ export async function buildTableKeys(db: pg.PoolClient, table: TableKeys, relati
     if (await keyPresent(db, quoted, key)) {
       built.keys.push(`${label}: present`);
     } else {
-      await create(`alter table ${quoted} add constraint ${pg.escapeIdentifier(key.name)} ${rewriteNames(key.definition, relations)}`);
+      await create(
+        `alter table ${quoted} add constraint ${pg.escapeIdentifier(key.name)} ${rewriteNames(key.definition, relations)}`,
+      );
       built.keys.push(`${label}: created`);
     }
   }

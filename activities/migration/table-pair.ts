@@ -29,11 +29,14 @@ export async function describePair(sessions: Sessions, spec: TableSpec): Promise
   const sourceColumns = await describeColumns(sessions.source, spec.schema_in, spec.name);
   const key = await primaryKey(sessions.source, spec.schema_in, spec.name);
   const targetColumns = await describeColumns(sessions.target, spec.schema_out, spec.name);
-  if (sourceColumns.length === 0) throw new MigrationConfigError(`${spec.schema_in}.${spec.name}: no such source table`);
+  if (sourceColumns.length === 0)
+    throw new MigrationConfigError(`${spec.schema_in}.${spec.name}: no such source table`);
   if (targetColumns.length === 0) throw new SchemaIncompatibleError(`${label}: no such target table`);
 
   const targetWritable = new Set(targetColumns.filter(writable).map((column) => column.name));
-  const columns = sourceColumns.filter((column) => writable(column) && targetWritable.has(column.name)).map((c) => c.name);
+  const columns = sourceColumns
+    .filter((column) => writable(column) && targetWritable.has(column.name))
+    .map((c) => c.name);
   if (columns.length === 0) throw new SchemaIncompatibleError(`${label}: no column in common with the source`);
 
   const targetTable = qualified(spec.schema_out, spec.name);

@@ -52,7 +52,8 @@ function tableNames(table: SourceTable, relations: NameMap): NameMap {
   return names;
 }
 
-const renamed = (names: NameMap, name: QualifiedName): QualifiedName => names.get(nameKey(name.schema, name.name)) ?? name;
+const renamed = (names: NameMap, name: QualifiedName): QualifiedName =>
+  names.get(nameKey(name.schema, name.name)) ?? name;
 
 async function planTables(db: pg.PoolClient, tables: SourceTable[], recreate: boolean): Promise<PlannedTable[]> {
   const relations = relationMap(tables.map((table) => table.spec));
@@ -111,12 +112,14 @@ async function ownSequence(db: pg.PoolClient, sequence: SourceSequence, names: N
   if (!sequence.owner) return;
   const target = renamed(names, sequence.name);
   const owner = names.get(nameKey(sequence.owner.table.schema, sequence.owner.table.name));
-  if (owner && owner.schema === target.schema) await db.query(ddl.sequenceOwnerSql(target, owner, sequence.owner.column));
+  if (owner && owner.schema === target.schema)
+    await db.query(ddl.sequenceOwnerSql(target, owner, sequence.owner.column));
 }
 
 async function applyPreData(db: pg.PoolClient, tables: SourceTable[], recreate: boolean) {
   await lockTargetSchema(db);
-  for (const schema of unique(tables.map((table) => table.spec.schema_out))) await db.query(ddl.createSchemaSql(schema));
+  for (const schema of unique(tables.map((table) => table.spec.schema_out)))
+    await db.query(ddl.createSchemaSql(schema));
   const planned = await planTables(db, tables, recreate);
   // Dropped before the sequences are created: a cascade would take the sequences the table owns along.
   for (const { target, plan } of planned) if (plan === 'recreate') await db.query(ddl.dropTableSql(target));
@@ -124,17 +127,23 @@ async function applyPreData(db: pg.PoolClient, tables: SourceTable[], recreate: 
   for (const { table, target, names, plan } of planned) {
     // Keys come after the rows (table-keys.ts); checks stay, they cost little per row.
     const checks = table.constraints.filter((constraint) => constraint.kind === 'c');
-    if (plan !== 'reuse') await db.query(ddl.createTableSql(target, { columns: table.columns, constraints: checks }, names));
+    if (plan !== 'reuse')
+      await db.query(ddl.createTableSql(target, { columns: table.columns, constraints: checks }, names));
   }
-  for (const { table, names } of planned) for (const sequence of table.sequences) await ownSequence(db, sequence, names);
-  const named = (plan: Plan) => planned.filter((entry) => entry.plan === plan).map((entry) => displayName(entry.target));
+  for (const { table, names } of planned)
+    for (const sequence of table.sequences) await ownSequence(db, sequence, names);
+  const named = (plan: Plan) =>
+    planned.filter((entry) => entry.plan === plan).map((entry) => displayName(entry.target));
   const withoutForeignKeys: string[] = [];
-  for (const { table, target } of planned) if (!(await hasForeignKeys(db, target))) withoutForeignKeys.push(table.spec.name);
+  for (const { table, target } of planned)
+    if (!(await hasForeignKeys(db, target))) withoutForeignKeys.push(table.spec.name);
   return { created: named('create'), reused: named('reuse'), recreated: named('recreate'), withoutForeignKeys };
 }
 
 async function hasForeignKeys(db: pg.PoolClient, table: QualifiedName): Promise<boolean> {
-  const { rowCount } = await db.query(`select 1 from pg_constraint where conrelid = $1::regclass and contype = 'f'`, [quotedName(table)]);
+  const { rowCount } = await db.query(`select 1 from pg_constraint where conrelid = $1::regclass and contype = 'f'`, [
+    quotedName(table),
+  ]);
   return (rowCount ?? 0) > 0;
 }
 

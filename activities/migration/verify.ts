@@ -17,7 +17,21 @@ export interface Checksum {
  * jsonb, arrays (dimensions are not hashed), enums (hashed by their OID, which differs between servers),
  * and types without a hash function (tsvector, json, point ...).
  */
-const HASHED_AS_IS = new Set(['bool', 'int2', 'int4', 'int8', 'text', 'varchar', 'bpchar', 'bytea', 'uuid', 'date', 'time', 'timestamp', 'timestamptz']);
+const HASHED_AS_IS = new Set([
+  'bool',
+  'int2',
+  'int4',
+  'int8',
+  'text',
+  'varchar',
+  'bpchar',
+  'bytea',
+  'uuid',
+  'date',
+  'time',
+  'timestamp',
+  'timestamptz',
+]);
 const COLLATABLE = new Set(['text', 'varchar', 'bpchar']);
 
 /** For each column of `table`: the pg_catalog type (a domain's base type) when it is hashed as is, else null. */
@@ -49,7 +63,10 @@ export async function checksumTerms(
   tables: { sourceTable: string; targetTable: string },
   columns: readonly string[],
 ): Promise<string[]> {
-  const [source, target] = await Promise.all([hashedTypes(dbs.source, tables.sourceTable), hashedTypes(dbs.target, tables.targetTable)]);
+  const [source, target] = await Promise.all([
+    hashedTypes(dbs.source, tables.sourceTable),
+    hashedTypes(dbs.target, tables.targetTable),
+  ]);
   return columns.map((column) => {
     const type = source.get(column) ?? null;
     const value = `t.${quoteIdent(column)}`;

@@ -18,10 +18,17 @@ export async function timed<T>(fn: () => Promise<T>): Promise<Timed<T>> {
   return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-export async function ourUpsert(env: Env, mongo: Db, batchSize: number, consolidationDate: Date): Promise<Timed<UpsertSummary>> {
+export async function ourUpsert(
+  env: Env,
+  mongo: Db,
+  batchSize: number,
+  consolidationDate: Date,
+): Promise<Timed<UpsertSummary>> {
   const target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
   try {
-    return await timed(() => upsertGoldenRecords({ target, mongo, targetUrl: env.TARGET_DATABASE_URL, batchSize, consolidationDate }));
+    return await timed(() =>
+      upsertGoldenRecords({ target, mongo, targetUrl: env.TARGET_DATABASE_URL, batchSize, consolidationDate }),
+    );
   } finally {
     await target.end();
   }
@@ -34,7 +41,9 @@ type Keyed = Document & { _id: number };
  * unordered bulkWrite of `$set` upserts by _id into an empty collection with the same indexes.
  */
 export function rawDriverUpsert(from: Db, to: Db, chunkSize: number): Promise<Timed<number>> {
-  return rawDriverWrite(from, to, chunkSize, ({ _id, ...fields }) => ({ updateOne: { filter: { _id }, update: { $set: fields }, upsert: true } }));
+  return rawDriverWrite(from, to, chunkSize, ({ _id, ...fields }) => ({
+    updateOne: { filter: { _id }, update: { $set: fields }, upsert: true },
+  }));
 }
 
 /** For reference, not a goal: the same documents as plain inserts, which need no lookup by _id. */
@@ -42,7 +51,12 @@ export function rawDriverInsert(from: Db, to: Db, chunkSize: number): Promise<Ti
   return rawDriverWrite(from, to, chunkSize, (document) => ({ insertOne: { document } }));
 }
 
-async function rawDriverWrite(from: Db, to: Db, chunkSize: number, op: (doc: Keyed) => AnyBulkWriteOperation<Keyed>): Promise<Timed<number>> {
+async function rawDriverWrite(
+  from: Db,
+  to: Db,
+  chunkSize: number,
+  op: (doc: Keyed) => AnyBulkWriteOperation<Keyed>,
+): Promise<Timed<number>> {
   const sink = to.collection<Keyed>(GOLDEN_RECORD_COLLECTION);
   for (const { key, name } of GOLDEN_RECORD_INDEXES) await sink.createIndex(key, { name });
   let seconds = 0;

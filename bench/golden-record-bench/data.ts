@@ -20,13 +20,18 @@ async function recreate(env: Env, name: string): Promise<void> {
 /** Returns the env pointed at the bench databases and the number of customers the views hold. */
 export async function prepareTarget(base: Env, scale: number, seed: number): Promise<{ env: Env; customers: number }> {
   for (const name of [SOURCE_DB, TARGET_DB]) await recreate(base, name);
-  const env = { ...base, SOURCE_DATABASE_URL: adminUrl(base, SOURCE_DB), TARGET_DATABASE_URL: adminUrl(base, TARGET_DB) };
+  const env = {
+    ...base,
+    SOURCE_DATABASE_URL: adminUrl(base, SOURCE_DB),
+    TARGET_DATABASE_URL: adminUrl(base, TARGET_DB),
+  };
   await loadSource(env, { kind: 'synthetic', scale, seed });
   await migrateInProcess(env);
   const target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
   try {
     await ensureViews({ target });
-    for (const view of ['customers_mv', 'customer_aggr_mv', 'last_rentals_mv']) await target.query(`refresh materialized view v_dvd_rental.${view}`);
+    for (const view of ['customers_mv', 'customer_aggr_mv', 'last_rentals_mv'])
+      await target.query(`refresh materialized view v_dvd_rental.${view}`);
     const { rows } = await target.query<{ n: number }>('select count(*)::int as n from v_dvd_rental.customers_mv');
     return { env, customers: rows[0]!.n };
   } finally {

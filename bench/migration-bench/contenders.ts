@@ -38,7 +38,10 @@ function checkTarget(context: Context, source: Source, target: string, schema: s
 }
 
 /** The slow statements logged while `run` ran. */
-async function withStatements<T>(env: Env, run: () => Promise<T>): Promise<{ result: T; statements: LoggedStatement[] }> {
+async function withStatements<T>(
+  env: Env,
+  run: () => Promise<T>,
+): Promise<{ result: T; statements: LoggedStatement[] }> {
   const position = logPosition(env);
   const result = await run();
   return { result, statements: statementsSince(env, position) };
@@ -104,7 +107,9 @@ export const RAW_COPY_POST_DATA = 'like-for-like: raw COPY pipe, 2 at once, + po
 export async function rawCopyContenders(context: Context, source: Source): Promise<Measurement[]> {
   const measurements: Measurement[] = [];
   for (const lanes of [1, 2]) {
-    const run = await withStatements(context.env, () => rawCopy(context.env, source.database, TARGETS.copy, context.tables, lanes));
+    const run = await withStatements(context.env, () =>
+      rawCopy(context.env, source.database, TARGETS.copy, context.tables, lanes),
+    );
     await checkTarget(context, source, TARGETS.copy, 'dvd_rental');
     console.log(`  raw COPY pipe, ${lanes} at once: ${run.result.toFixed(1)} s`);
     measurements.push({
@@ -115,14 +120,16 @@ export async function rawCopyContenders(context: Context, source: Source): Promi
       statements: run.statements,
     });
   }
-  const withPostData = await withStatements(context.env, () => rawCopy(context.env, source.database, TARGETS.copy, context.tables, 2, true));
+  const withPostData = await withStatements(context.env, () =>
+    rawCopy(context.env, source.database, TARGETS.copy, context.tables, 2, true),
+  );
   await checkTarget(context, source, TARGETS.copy, 'dvd_rental');
   console.log(`  ${RAW_COPY_POST_DATA}: ${withPostData.result.toFixed(1)} s`);
   measurements.push({
     contender: RAW_COPY_POST_DATA,
     seconds: withPostData.result,
     rows: source.rows,
-    note: 'the raw COPY pipe (2 at once), then the migration\'s own post-data (finishTargetSchema: keys, indexes, FKs, sequences); the same end state, nothing verified',
+    note: "the raw COPY pipe (2 at once), then the migration's own post-data (finishTargetSchema: keys, indexes, FKs, sequences); the same end state, nothing verified",
     statements: withPostData.statements,
   });
   return measurements;
@@ -141,7 +148,12 @@ const SEED_LABELS: Record<SeedStyle, { contender: string; how: string }> = {
 
 /** The seed's method (or its multi-row variant), on a (smaller) source. */
 export async function seedContender(context: Context, source: Source, style: SeedStyle): Promise<Measurement> {
-  const seconds = await seedMethod(context.env, { source: source.database, target: TARGETS.seed }, context.tables, style);
+  const seconds = await seedMethod(
+    context.env,
+    { source: source.database, target: TARGETS.seed },
+    context.tables,
+    style,
+  );
   await checkTarget(context, source, TARGETS.seed, 'dvd_rental');
   const { contender, how } = SEED_LABELS[style];
   console.log(`  ${contender}, scale ${source.scale}: ${seconds.toFixed(1)} s`);

@@ -16,16 +16,26 @@ async function columnNames(pool: pg.Pool, table: TableSpec): Promise<string[]> {
 }
 
 /** Seconds per table of the verify step as the copy runs it: the source and the target checksum at once. */
-export async function checksumSeconds(env: Env, databases: { source: string; target: string }, tables: TableSpec[]): Promise<Map<string, number>> {
+export async function checksumSeconds(
+  env: Env,
+  databases: { source: string; target: string },
+  tables: TableSpec[],
+): Promise<Map<string, number>> {
   const source = openPool(env, databases.source, 1);
   const target = openPool(env, databases.target, 1);
   const seconds = new Map<string, number>();
   try {
     for (const table of tables) {
-      const names = { sourceTable: qualified(table.schema_in, table.name), targetTable: qualified(table.schema_out, table.name) };
+      const names = {
+        sourceTable: qualified(table.schema_in, table.name),
+        targetTable: qualified(table.schema_out, table.name),
+      };
       const terms = await checksumTerms({ source, target }, names, await columnNames(source, table));
       const timing = await timed(() =>
-        Promise.all([source.query(checksumSql(names.sourceTable, terms)), target.query(checksumSql(names.targetTable, terms))]),
+        Promise.all([
+          source.query(checksumSql(names.sourceTable, terms)),
+          target.query(checksumSql(names.targetTable, terms)),
+        ]),
       );
       seconds.set(table.name, timing.seconds);
     }

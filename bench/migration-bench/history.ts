@@ -41,7 +41,13 @@ export function activityPhases(history: History): Phase[] {
     const at = eventMs(event);
     if (scheduled) {
       const activity = scheduled.activityType?.name ?? '?';
-      phases.set(toNumber(event.eventId), { activity, table: tableOf(event), scheduledMs: at, startedMs: at, completedMs: at });
+      phases.set(toNumber(event.eventId), {
+        activity,
+        table: tableOf(event),
+        scheduledMs: at,
+        startedMs: at,
+        completedMs: at,
+      });
     }
     const started = event.activityTaskStartedEventAttributes;
     if (started) Object.assign(phases.get(toNumber(started.scheduledEventId)) ?? {}, { startedMs: at });

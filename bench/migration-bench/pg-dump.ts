@@ -10,7 +10,13 @@ export const pgTool = (env: Env, name: 'pg_dump' | 'pg_restore') => path.join(en
 
 /** Connection settings through the environment: no password on a command line. */
 function pgEnv(env: Env): NodeJS.ProcessEnv {
-  return { ...process.env, PGHOST: env.STACK_HOST, PGPORT: String(env.STACK_PG_PORT), PGUSER: STACK_PG_USER, PGPASSWORD: STACK_PG_PASSWORD };
+  return {
+    ...process.env,
+    PGHOST: env.STACK_HOST,
+    PGPORT: String(env.STACK_PG_PORT),
+    PGUSER: STACK_PG_USER,
+    PGPASSWORD: STACK_PG_PASSWORD,
+  };
 }
 
 /**
@@ -31,11 +37,18 @@ function finished(child: ChildProcess, label: string): Promise<void> {
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`${label} exited with ${code}: ${stderr.slice(-2000)}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${label} exited with ${code}: ${stderr.slice(-2000)}`)),
+    );
   });
 }
 
-function run(env: Env, tool: 'pg_dump' | 'pg_restore', args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
+function run(
+  env: Env,
+  tool: 'pg_dump' | 'pg_restore',
+  args: string[],
+  stdin: 'ignore' | 'pipe' = 'ignore',
+): ChildProcess {
   return spawn(pgTool(env, tool), args, { env: pgEnv(env), stdio: [stdin, 'pipe', 'pipe'] });
 }
 
@@ -60,7 +73,10 @@ export async function pgDumpParallel(env: Env, source: string, target: string, j
   fs.rmSync(dir, { recursive: true, force: true });
   try {
     const { seconds } = await timed(async () => {
-      await finished(run(env, 'pg_dump', ['-Fd', '-Z0', '-j', String(jobs), ...DUMP_SELECTION, '-f', dir, '-d', source]), 'pg_dump');
+      await finished(
+        run(env, 'pg_dump', ['-Fd', '-Z0', '-j', String(jobs), ...DUMP_SELECTION, '-f', dir, '-d', source]),
+        'pg_dump',
+      );
       const restoreArgs = ['--no-owner', '--no-privileges', '--exit-on-error', '-j', String(jobs), '-d', target, dir];
       await finished(run(env, 'pg_restore', restoreArgs), 'pg_restore');
     });

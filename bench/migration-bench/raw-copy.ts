@@ -20,7 +20,8 @@ async function createBareTables(source: pg.Pool, target: pg.Pool, tables: TableS
       where connamespace = any(select oid from pg_namespace where nspname = any($1)) and contype in ('p', 'u')`,
     [schemas],
   );
-  for (const { tbl, name } of rows) await target.query(`alter table ${tbl} drop constraint ${pg.escapeIdentifier(name)}`);
+  for (const { tbl, name } of rows)
+    await target.query(`alter table ${tbl} drop constraint ${pg.escapeIdentifier(name)}`);
 }
 
 async function columnsOf(source: pg.Pool, table: TableSpec): Promise<string> {
@@ -57,7 +58,14 @@ async function copyAll(source: pg.Pool, target: pg.Pool, tables: TableSpec[], la
  * With `postData`, the clock also runs over the migration's own post-data (finishTargetSchema: keys,
  * indexes, foreign keys, sequences): the same end state as the migration, minus its checks.
  */
-export async function rawCopy(env: Env, source: string, target: string, tables: TableSpec[], lanes: number, postData = false): Promise<number> {
+export async function rawCopy(
+  env: Env,
+  source: string,
+  target: string,
+  tables: TableSpec[],
+  lanes: number,
+  postData = false,
+): Promise<number> {
   await recreateDatabase(env, target);
   const sourcePool = openPool(env, source, lanes + 1);
   const targetPool = openPool(env, target, lanes + 1);

@@ -17,7 +17,8 @@ export function contendersTable(measurements: Measurement[], reference: (m: Meas
     const ratio = m.seconds / reference(m).seconds;
     return `${pad(m.contender, width)} ${padLeft(m.rows.toLocaleString('en-US'), 11)} ${padLeft(m.seconds.toFixed(1), 8)} ${padLeft(formatRate(rate(m)), 11)} ${padLeft(`${ratio.toFixed(2)}x`, 18)}`;
   });
-  const legend = '  time vs migration: the contender\'s wall time / the migration\'s on the same source (below 1: the contender is faster)';
+  const legend =
+    "  time vs migration: the contender's wall time / the migration's on the same source (below 1: the contender is faster)";
   const notes = measurements.map((m) => `  ${m.contender}: ${m.note}`);
   return [header, '-'.repeat(header.length), ...lines, legend, '', ...notes];
 }
@@ -41,12 +42,18 @@ export function goalLines(goals: Goal[]): string[] {
 }
 
 /** The migration's wall time split by its activities, and the per-table copy activities (copy, verify, keys and indexes: one transaction each). */
-export function phaseLines(wallSeconds: number, phases: Phase[], result: MigrationResult, checksums: Map<string, number>): string[] {
+export function phaseLines(
+  wallSeconds: number,
+  phases: Phase[],
+  result: MigrationResult,
+  checksums: Map<string, number>,
+): string[] {
   const schema = phaseSpan(phases, 'migrationCheckSource') + phaseSpan(phases, 'migrationPrepareTarget');
   const copy = phaseSpan(phases, 'migrationCopyTable');
   const finish = phaseSpan(phases, 'migrationFinishTarget');
   const rest = wallSeconds - schema - copy - finish;
-  const share = (seconds: number) => `${seconds.toFixed(1).padStart(6)} s ${((seconds / wallSeconds) * 100).toFixed(0).padStart(3)}%`;
+  const share = (seconds: number) =>
+    `${seconds.toFixed(1).padStart(6)} s ${((seconds / wallSeconds) * 100).toFixed(0).padStart(3)}%`;
   const lines = [
     `  source check + target pre-data (schemas, types, tables, no keys)   ${share(schema)}`,
     `  table copies, first start to last end (COPY, verify, keys+indexes) ${share(copy)}`,

@@ -29,15 +29,27 @@ function multiRowSql(into: string, columns: string, width: number, rowCount: num
   return `insert into ${into} (${columns}) values ${tuples.join(',')}`;
 }
 
-async function insertBatch(target: pg.PoolClient, into: string, columns: string, batch: unknown[][], style: SeedStyle): Promise<void> {
+async function insertBatch(
+  target: pg.PoolClient,
+  into: string,
+  columns: string,
+  batch: unknown[][],
+  style: SeedStyle,
+): Promise<void> {
   if (style === 'multi-row') {
     await target.query(multiRowSql(into, columns, batch[0]!.length, batch.length), batch.flat());
     return;
   }
-  for (const row of batch) await target.query(`insert into ${into} (${columns}) values (${row.map(literal).join(',')})`);
+  for (const row of batch)
+    await target.query(`insert into ${into} (${columns}) values (${row.map(literal).join(',')})`);
 }
 
-async function copyTableSeedStyle(source: pg.PoolClient, target: pg.PoolClient, table: TableSpec, style: SeedStyle): Promise<number> {
+async function copyTableSeedStyle(
+  source: pg.PoolClient,
+  target: pg.PoolClient,
+  table: TableSpec,
+  style: SeedStyle,
+): Promise<number> {
   const selected = await source.query<unknown[]>({
     text: `select * from ${qualified(table.schema_in, table.name)}`,
     rowMode: 'array',
@@ -67,7 +79,12 @@ async function prepareTarget(source: pg.Pool, target: pg.Pool, tables: TableSpec
 }
 
 /** The target tables are created first, untimed; the clock runs while the tables are copied one by one in config order. */
-export async function seedMethod(env: Env, databases: { source: string; target: string }, tables: TableSpec[], style: SeedStyle): Promise<number> {
+export async function seedMethod(
+  env: Env,
+  databases: { source: string; target: string },
+  tables: TableSpec[],
+  style: SeedStyle,
+): Promise<number> {
   const { source, target } = databases;
   await recreateDatabase(env, target);
   const sourcePool = openPool(env, source, 2);

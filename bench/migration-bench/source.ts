@@ -22,7 +22,10 @@ async function currentMarker(env: Env, database: string): Promise<string | undef
  * Generates `database` at the scale and seed, unless `reuse` is set and it already holds exactly that
  * (the marker is set only after a complete generation). Returns what it did.
  */
-export async function ensureSource(env: Env, options: { database: string; scale: number; seed: number; reuse: boolean }): Promise<string> {
+export async function ensureSource(
+  env: Env,
+  options: { database: string; scale: number; seed: number; reuse: boolean },
+): Promise<string> {
   const wanted = marker(options.scale, options.seed);
   if (options.reuse && (await currentMarker(env, options.database)) === wanted) {
     await withAdminClient(env, (client) => client.query(logSlowStatementsSql(options.database)));

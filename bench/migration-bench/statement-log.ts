@@ -50,7 +50,8 @@ function tableOf(sql: string): string {
 function kindOf(sql: string): string {
   if (sql.startsWith('copy') && sql.includes(' to stdout')) return 'COPY out of the source';
   if (sql.startsWith('copy') && sql.includes(' from stdin')) return 'COPY into the target';
-  if (sql.includes('select count(*) as rows')) return /"?dvd_rental"?\./.test(sql) ? 'verify checksum, target' : 'verify checksum, source';
+  if (sql.includes('select count(*) as rows'))
+    return /"?dvd_rental"?\./.test(sql) ? 'verify checksum, target' : 'verify checksum, source';
   if (/^create (unique )?index/.test(sql)) return 'create index';
   if (/add constraint \S+ foreign key/.test(sql)) return 'add foreign key';
   if (/validate constraint/.test(sql)) return 'validate foreign key';
@@ -82,7 +83,11 @@ export function summarize(statements: LoggedStatement[]): Array<{ kind: string; 
       const byTable = new Map<string, number>();
       for (const s of list) byTable.set(s.table, (byTable.get(s.table) ?? 0) + s.ms / 1000);
       const top = [...byTable.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3);
-      return { kind, seconds: sum(list), tables: top.map(([table, seconds]) => `${table || '?'} ${seconds.toFixed(1)}`).join(', ') };
+      return {
+        kind,
+        seconds: sum(list),
+        tables: top.map(([table, seconds]) => `${table || '?'} ${seconds.toFixed(1)}`).join(', '),
+      };
     })
     .sort((a, b) => b.seconds - a.seconds);
 }

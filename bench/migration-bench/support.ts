@@ -42,7 +42,9 @@ export async function recreateDatabase(env: Env, name: string): Promise<void> {
 }
 
 export async function dropDatabase(env: Env, name: string): Promise<void> {
-  await withAdminClient(env, (client) => client.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`));
+  await withAdminClient(env, (client) =>
+    client.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`),
+  );
 }
 
 export function openPool(env: Env, database: string, max = 4): pg.Pool {
@@ -74,7 +76,12 @@ export async function countRows(pool: pg.Pool, tables: TableSpec[], schema?: str
 export const totalRows = (counts: Map<string, number>) => [...counts.values()].reduce((sum, n) => sum + n, 0);
 
 /** Fails when a contender's target does not hold the source's row counts. */
-export async function expectSameCounts(pool: pg.Pool, tables: TableSpec[], schema: string, expected: Map<string, number>): Promise<void> {
+export async function expectSameCounts(
+  pool: pg.Pool,
+  tables: TableSpec[],
+  schema: string,
+  expected: Map<string, number>,
+): Promise<void> {
   const actual = await countRows(pool, tables, schema);
   const wrong = tables.filter((table) => actual.get(table.name) !== expected.get(table.name));
   if (wrong.length) {
@@ -107,7 +114,10 @@ export function sampleRss(pid: number, everyMs = 100): { stop(): number } {
 
 export function machineFacts(): string[] {
   const cpus = os.cpus();
-  const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
   return [
     `machine: ${os.availableParallelism()} CPUs (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, load average ${load}`,
     `node ${process.version}, ${os.type()} ${os.release()}`,
@@ -120,4 +130,5 @@ export async function serverVersion(pool: pg.Pool): Promise<string> {
 }
 
 export const formatSeconds = (seconds: number) => `${seconds.toFixed(1)} s`;
-export const formatRate = (rows: number, seconds: number) => `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s`;
+export const formatRate = (rows: number, seconds: number) =>
+  `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s`;

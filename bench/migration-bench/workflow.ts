@@ -66,13 +66,20 @@ async function startWorker(options: WorkflowRunOptions, taskQueue: string) {
       // No metrics endpoint: its fixed port would clash with any other worker on the machine.
       METRICS_BIND_ADDRESS: 'off',
     },
-    logFile: path.join(env.STACK_DATA_DIR, 'logs', `bench-migration-worker-${options.target}-p${options.parallelism}.log`),
+    logFile: path.join(
+      env.STACK_DATA_DIR,
+      'logs',
+      `bench-migration-worker-${options.target}-p${options.parallelism}.log`,
+    ),
   });
 }
 
 /** The workflow code bundled once for every worker of the bench, without webpack's report on stdout. */
 export async function bundleQuietly(env: Env): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(REPO_ROOT, 'workflows'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(REPO_ROOT, 'workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
   const file = path.join(env.STACK_DATA_DIR, 'bench-migration-workflow-bundle.js');
   fs.writeFileSync(file, code);
   return file;

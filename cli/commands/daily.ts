@@ -4,7 +4,13 @@ import type { Env } from '../../common/env';
 import type { CommandContext, Pipeline } from '../../common/pipeline';
 import { businessDate, workflowUrl } from '../../common/temporal-client';
 import { buildDailyPipelineInput } from '../../activities/daily/inputs';
-import { DAILY_STEPS, rerunStep, type DailyPipelineInput, type DailyPipelineResult, type StepStatus } from '../../workflows/daily/types';
+import {
+  DAILY_STEPS,
+  rerunStep,
+  type DailyPipelineInput,
+  type DailyPipelineResult,
+  type StepStatus,
+} from '../../workflows/daily/types';
 import { DAILY_PIPELINE } from '../../workflows/shared/names';
 import { dailyPipelineProgressQuery, dailyPipelineWorkflow } from '../../workflows';
 import { readConfig } from '../arguments';
@@ -31,7 +37,11 @@ async function childDetail(client: Client, step: StepStatus, pipelines: Pipeline
 const stepLines = async (client: Client, handle: WorkflowHandle, pipelines: Pipelines): Promise<ProgressLine[]> => {
   const progress = await handle.query(dailyPipelineProgressQuery);
   return Promise.all(
-    progress.steps.map(async (step) => ({ id: step.step, state: step.state, detail: step.error ?? (await childDetail(client, step, pipelines)) })),
+    progress.steps.map(async (step) => ({
+      id: step.step,
+      state: step.state,
+      detail: step.error ?? (await childDetail(client, step, pipelines)),
+    })),
   );
 };
 
@@ -39,7 +49,10 @@ function printOutcome(outcome: RunOutcome<DailyPipelineResult>, options: GlobalO
   const summary = outcome.result ?? (outcome.details as DailyPipelineResult | undefined);
   emit(options, outcome, () => [
     `daily pipeline ${summary?.businessDate ?? ''}: ${outcome.ok ? 'succeeded' : 'failed'}`,
-    ...(summary?.steps ?? []).map((step) => `  ${step.step.padEnd(16)} ${step.state}${step.elapsedMs ? ` (${(step.elapsedMs / 1000).toFixed(1)} s)` : ''}`),
+    ...(summary?.steps ?? []).map(
+      (step) =>
+        `  ${step.step.padEnd(16)} ${step.state}${step.elapsedMs ? ` (${(step.elapsedMs / 1000).toFixed(1)} s)` : ''}`,
+    ),
     `Web UI: ${outcome.url}`,
   ]);
   if (!outcome.ok && !options.json) console.error(`error: ${outcome.error}`);
@@ -47,7 +60,12 @@ function printOutcome(outcome: RunOutcome<DailyPipelineResult>, options: GlobalO
 }
 
 /** Starts a daily pipeline run, follows it and prints how it ended. */
-async function runDaily(env: Env, client: Client, run: { input: DailyPipelineInput; workflowId: string; pipelines: Pipelines }, globals: GlobalOptions) {
+async function runDaily(
+  env: Env,
+  client: Client,
+  run: { input: DailyPipelineInput; workflowId: string; pipelines: Pipelines },
+  globals: GlobalOptions,
+) {
   const { input, workflowId, pipelines } = run;
   const handle = await startAndFollow(
     env,
@@ -66,7 +84,8 @@ async function runDaily(env: Env, client: Client, run: { input: DailyPipelineInp
 }
 
 /** `--migration-config`: one option per daily step that reads a config file. */
-const configOption = (pipeline: Pipeline) => `${pipeline.workflows.name}Config`.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+const configOption = (pipeline: Pipeline) =>
+  `${pipeline.workflows.name}Config`.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
 
 interface StartOptions {
   date?: string;
@@ -74,12 +93,25 @@ interface StartOptions {
   [configFile: string]: string | undefined;
 }
 
-async function start(options: StartOptions, context: { globals: GlobalOptions; pipelines: Pipelines }): Promise<number> {
+async function start(
+  options: StartOptions,
+  context: { globals: GlobalOptions; pipelines: Pipelines },
+): Promise<number> {
   const env = cliEnv();
-  const configFiles = Object.fromEntries(context.pipelines.map((pipeline) => [pipeline.workflows.name, options[configOption(pipeline)]]));
-  const input = await readConfig(buildDailyPipelineInput(context.pipelines, { businessDate: options.date ?? businessDate(), fromStep: options.from, configFiles }));
+  const configFiles = Object.fromEntries(
+    context.pipelines.map((pipeline) => [pipeline.workflows.name, options[configOption(pipeline)]]),
+  );
+  const input = await readConfig(
+    buildDailyPipelineInput(context.pipelines, {
+      businessDate: options.date ?? businessDate(),
+      fromStep: options.from,
+      configFiles,
+    }),
+  );
   const workflowId = `${DAILY_PIPELINE}-${input.businessDate}`;
-  return withClient(env, (client) => runDaily(env, client, { input, workflowId, pipelines: context.pipelines }, context.globals));
+  return withClient(env, (client) =>
+    runDaily(env, client, { input, workflowId, pipelines: context.pipelines }, context.globals),
+  );
 }
 
 /** Runs a failed run again under the same workflow id, from the step that failed. */
@@ -91,7 +123,11 @@ async function rerun(workflowId: string, globals: GlobalOptions, pipelines: Pipe
     const previous = await startInputOf<DailyPipelineInput>(handle);
     const report = (await outcomeOf<DailyPipelineResult>(env, handle)).details as DailyPipelineResult | undefined;
     const fromStep = report ? rerunStep(report) : previous.fromStep;
-    const input = { ...previous, businessDate: report?.businessDate ?? previous.businessDate ?? businessDate(), fromStep };
+    const input = {
+      ...previous,
+      businessDate: report?.businessDate ?? previous.businessDate ?? businessDate(),
+      fromStep,
+    };
     if (!globals.json) console.log(`rerunning ${workflowId} from step ${fromStep ?? DAILY_STEPS[0]}`);
     return runDaily(env, client, { input, workflowId, pipelines }, globals);
   });
@@ -103,7 +139,9 @@ async function status(workflowId: string, globals: GlobalOptions): Promise<numbe
     const { handle, status: state } = await existingRun(client, workflowId);
     const running = state === 'RUNNING';
     const outcome = running ? undefined : await outcomeOf<DailyPipelineResult>(env, handle);
-    const progress = running ? await handle.query(dailyPipelineProgressQuery) : (outcome?.result ?? (outcome?.details as DailyPipelineResult));
+    const progress = running
+      ? await handle.query(dailyPipelineProgressQuery)
+      : (outcome?.result ?? (outcome?.details as DailyPipelineResult));
     const json = { workflowId, status: state, url: workflowUrl(env, workflowId), progress, error: outcome?.error };
     emit(globals, json, () => [
       `${workflowId}: ${state}${outcome?.error ? ` (${outcome.error})` : ''}`,
@@ -124,9 +162,14 @@ export function dailyCommand({ globals, pipelines }: CommandContext): Command {
     .addOption(new Option('--from <step>', 'start at this step').choices([...DAILY_STEPS]));
   for (const pipeline of steps.filter((step) => step.config)) {
     const file = pipeline.config!.file.replace(/^.*\/config\//, 'config/');
-    startCommand.option(`--${pipeline.workflows.name}-config <file>`, `${pipeline.workflows.name} config (default ${file})`);
+    startCommand.option(
+      `--${pipeline.workflows.name}-config <file>`,
+      `${pipeline.workflows.name} config (default ${file})`,
+    );
   }
-  startCommand.action(async (options: StartOptions) => void (process.exitCode = await start(options, { globals: globals(), pipelines })));
+  startCommand.action(
+    async (options: StartOptions) => void (process.exitCode = await start(options, { globals: globals(), pipelines })),
+  );
   command
     .command('rerun <workflowId>')
     .description('Run a failed run again, from the step that failed')

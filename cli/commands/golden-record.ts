@@ -62,9 +62,13 @@ async function rerun(workflowId: string, globals: GlobalOptions) {
     const status = await handle.query(goldenRecordStatusQuery).catch((error: Error) => {
       throw new CliError(`cannot read the state of ${workflowId}`, EXIT.usage, { cause: error });
     });
-    if (status.stage !== 'waiting_for_rerun') throw new CliError(`${workflowId} is ${status.stage}, not waiting for a rerun`, EXIT.usage);
+    if (status.stage !== 'waiting_for_rerun')
+      throw new CliError(`${workflowId} is ${status.stage}, not waiting for a rerun`, EXIT.usage);
     await handle.signal(rerunRefreshSignal);
-    emit(globals, { ok: true, workflowId, signalled: 'rerunRefresh' }, () => [`sent rerunRefresh to ${workflowId}: the refresh runs again`, `Web UI: ${workflowUrl(env, workflowId)}`]);
+    emit(globals, { ok: true, workflowId, signalled: 'rerunRefresh' }, () => [
+      `sent rerunRefresh to ${workflowId}: the refresh runs again`,
+      `Web UI: ${workflowUrl(env, workflowId)}`,
+    ]);
     return EXIT.ok;
   });
 }
@@ -85,7 +89,9 @@ async function status(workflowId: string, globals: GlobalOptions) {
 }
 
 export function goldenCommand({ globals }: Pick<CommandContext, 'globals'>): Command {
-  const command = new Command('golden').description('The golden record: refresh the views, upsert CustomersGoldenRecord');
+  const command = new Command('golden').description(
+    'The golden record: refresh the views, upsert CustomersGoldenRecord',
+  );
   command
     .command('start')
     .description('Start a golden-record run and follow it')

@@ -29,7 +29,9 @@ async function check(globals: GlobalOptions): Promise<number> {
     const outcome = await outcomeOf<Awaited<ReturnType<typeof healthCheckWorkflow>>>(env, handle);
     const c = outcome.result?.connections;
     emit(globals, outcome, () => [
-      c ? `source Postgres ${c.sourcePostgres}, target Postgres ${c.targetPostgres}, MongoDB ping ok=${c.mongoPing}` : `health check failed: ${outcome.error}`,
+      c
+        ? `source Postgres ${c.sourcePostgres}, target Postgres ${c.targetPostgres}, MongoDB ping ok=${c.mongoPing}`
+        : `health check failed: ${outcome.error}`,
       `Web UI: ${outcome.url}`,
     ]);
     return outcome.ok ? EXIT.ok : EXIT.runFailed;

@@ -33,12 +33,17 @@ export async function currentLineage(options: Pick<LineageOptions, 'views' | 'mi
 /** `globals` are the CLI's own options: its `--json` is given before or after the subcommand. */
 export function lineageCommand(globals: () => { json?: boolean } = () => ({})): Command {
   return new Command('lineage')
-    .description('print the golden record lineage (source tables -> views -> collection) with each asset\'s last update, as Mermaid')
+    .description(
+      "print the golden record lineage (source tables -> views -> collection) with each asset's last update, as Mermaid",
+    )
     .option('--json', 'print {nodes, edges} as JSON instead of Mermaid')
     .option('--views <file>', 'views config', GOLDEN_RECORD_VIEWS_CONFIG)
     .option('--migration <file>', 'migration config (maps the migration ledger to tables)', DVD_RENTAL_MIGRATION_CONFIG)
     .action(async (raw: unknown) => {
-      const options = optionsSchema.parse({ ...(raw as object), json: Boolean((raw as { json?: boolean }).json || globals().json) });
+      const options = optionsSchema.parse({
+        ...(raw as object),
+        json: Boolean((raw as { json?: boolean }).json || globals().json),
+      });
       const graph = await currentLineage(options);
       process.stdout.write(options.json ? `${JSON.stringify(graph, null, 2)}\n` : toMermaid(graph));
     });

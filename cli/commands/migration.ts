@@ -7,7 +7,12 @@ import { businessDate } from '../../common/temporal-client';
 import { readMigrationConfigFile } from '../../activities/migration/config-file';
 import { planMigration } from '../../workflows/migration/plan';
 import { migrationProgressQuery } from '../../workflows/migration/progress';
-import { DEFAULT_MIGRATION_OPTIONS, type MigrationInput, type MigrationResult, type TableProgress } from '../../workflows/migration/types';
+import {
+  DEFAULT_MIGRATION_OPTIONS,
+  type MigrationInput,
+  type MigrationResult,
+  type TableProgress,
+} from '../../workflows/migration/types';
 import { migrationWorkflow } from '../../workflows';
 import { positiveInt, readConfig } from '../arguments';
 import { cliEnv, withClient } from '../context';
@@ -30,7 +35,9 @@ interface MigrateOptions {
 }
 
 function tableLine(table: TableProgress): string {
-  const changes = table.changes ? ` (+${table.changes.inserted} ~${table.changes.updated} -${table.changes.deleted})` : '';
+  const changes = table.changes
+    ? ` (+${table.changes.inserted} ~${table.changes.updated} -${table.changes.deleted})`
+    : '';
   const detail = table.error ? `: ${table.error}` : '';
   const mode = (table.mode ?? '').padEnd(4);
   return `  ${table.table.padEnd(16)} ${table.state.padEnd(8)} ${mode} ${String(table.rows).padStart(10)} rows ${(table.elapsedMs / 1000).toFixed(1).padStart(7)} s${changes}${detail}`;
@@ -69,7 +76,9 @@ async function runMigration(env: Env, client: Client, input: MigrationInput, glo
   emit(globals, outcome, () => [
     `\nmigration ${input.configName}: ${summary?.status ?? 'failed'}`,
     ...(summary?.tables ?? []).map(tableLine),
-    ...(summary?.notReplicated.length ? [`not replicated (${summary.notReplicated.length}): ${summary.notReplicated.join(', ')}`] : []),
+    ...(summary?.notReplicated.length
+      ? [`not replicated (${summary.notReplicated.length}): ${summary.notReplicated.join(', ')}`]
+      : []),
     `Web UI: ${outcome.url}`,
   ]);
   if (!outcome.ok && !globals.json) console.error(`error: ${outcome.error}`);
@@ -91,8 +100,16 @@ async function migrate(options: MigrateOptions, globals: GlobalOptions): Promise
   const input: MigrationInput = {
     configName,
     tables,
-    only: options.tables?.split(',').map((name) => name.trim()).filter(Boolean),
-    options: { mode: options.mode, deletes: options.deletes, parallelism: options.parallelism, recreate: Boolean(options.recreate) },
+    only: options.tables
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+    options: {
+      mode: options.mode,
+      deletes: options.deletes,
+      parallelism: options.parallelism,
+      recreate: Boolean(options.recreate),
+    },
   };
   const env = cliEnv();
   return withClient(env, (client) => runMigration(env, client, input, globals));
@@ -104,8 +121,16 @@ export function migrateCommand({ globals }: Pick<CommandContext, 'globals'>): Co
     .requiredOption('--config <file>', 'migration config (JSON)')
     .option('--tables <names>', 'only these tables, comma-separated')
     .option('--dry-run', 'print the plan and exit')
-    .addOption(new Option('--mode <mode>', 'full copy, sync by key, or auto (full when empty)').choices(['auto', 'full', 'sync']).default(DEFAULT_MIGRATION_OPTIONS.mode))
-    .addOption(new Option('--deletes <how>', 'in sync mode, rows gone from the source are').choices(['delete', 'flag']).default(DEFAULT_MIGRATION_OPTIONS.deletes))
+    .addOption(
+      new Option('--mode <mode>', 'full copy, sync by key, or auto (full when empty)')
+        .choices(['auto', 'full', 'sync'])
+        .default(DEFAULT_MIGRATION_OPTIONS.mode),
+    )
+    .addOption(
+      new Option('--deletes <how>', 'in sync mode, rows gone from the source are')
+        .choices(['delete', 'flag'])
+        .default(DEFAULT_MIGRATION_OPTIONS.deletes),
+    )
     .option('--parallelism <n>', 'tables copied at once', positiveInt, DEFAULT_MIGRATION_OPTIONS.parallelism)
     .option('--recreate', 'drop and recreate target tables whose shape differs from the source')
     .action(async (options: MigrateOptions) => void (process.exitCode = await migrate(options, globals())));

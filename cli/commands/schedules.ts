@@ -2,7 +2,13 @@ import { Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import { applySchedules } from '../../schedules/apply';
 import { declaredSchedules } from '../../schedules/declarations';
-import { backfillSchedule, describeSchedule, listSchedules, triggerSchedule, type ScheduleView } from '../../schedules/operations';
+import {
+  backfillSchedule,
+  describeSchedule,
+  listSchedules,
+  triggerSchedule,
+  type ScheduleView,
+} from '../../schedules/operations';
 import { cliEnv, withClient } from '../context';
 import { CliError, EXIT } from '../errors';
 import { emit, type GlobalOptions } from '../output';
@@ -34,7 +40,9 @@ const viewLines = (view: ScheduleView) => [
 ];
 
 export function schedulesCommand(globals: () => GlobalOptions): Command {
-  const command = new Command('schedules').description('Temporal Schedules of the pipelines (declared in schedules/declarations.ts)');
+  const command = new Command('schedules').description(
+    'Temporal Schedules of the pipelines (declared in schedules/declarations.ts)',
+  );
   command
     .command('apply')
     .description('Create or update every declared schedule (idempotent)')
@@ -46,22 +54,26 @@ export function schedulesCommand(globals: () => GlobalOptions): Command {
     );
   command
     .command('list')
-    .description("Every schedule on the server, with its state and next runs")
+    .description('Every schedule on the server, with its state and next runs')
     .action(
       act(globals, async (client) => {
         const views = await listSchedules(client, await declaredSchedules());
-        return { json: views, lines: views.length ? views.flatMap(viewLines) : ['no schedules: run `schedules apply`'] };
+        return {
+          json: views,
+          lines: views.length ? views.flatMap(viewLines) : ['no schedules: run `schedules apply`'],
+        };
       }),
     );
-  command
-    .command('describe <id>')
-    .action((id: string) =>
-      act(globals, async (client) => {
-        const view = await describeSchedule(client, id, await declaredSchedules());
-        return { json: view, lines: viewLines(view) };
-      })(),
-    );
-  for (const [name, paused] of [['pause', true], ['unpause', false]] as const) {
+  command.command('describe <id>').action((id: string) =>
+    act(globals, async (client) => {
+      const view = await describeSchedule(client, id, await declaredSchedules());
+      return { json: view, lines: viewLines(view) };
+    })(),
+  );
+  for (const [name, paused] of [
+    ['pause', true],
+    ['unpause', false],
+  ] as const) {
     command
       .command(`${name} <id>`)
       .requiredOption('--note <text>', 'why (shown in the Web UI)')
@@ -75,7 +87,7 @@ export function schedulesCommand(globals: () => GlobalOptions): Command {
   }
   command
     .command('trigger <id>')
-    .description('Run now, under the schedule\'s overlap policy (skipped if a run is still going)')
+    .description("Run now, under the schedule's overlap policy (skipped if a run is still going)")
     .action((id: string) =>
       act(globals, async (client) => {
         await triggerSchedule(client, id);
@@ -95,13 +107,11 @@ export function schedulesCommand(globals: () => GlobalOptions): Command {
         return { json: { id, ...range }, lines: [`${id}: backfill ${range.from}..${range.to} queued`] };
       })(),
     );
-  command
-    .command('delete <id>')
-    .action((id: string) =>
-      act(globals, async (client) => {
-        await client.schedule.getHandle(id).delete();
-        return { json: { id, deleted: true }, lines: [`${id}: deleted`] };
-      })(),
-    );
+  command.command('delete <id>').action((id: string) =>
+    act(globals, async (client) => {
+      await client.schedule.getHandle(id).delete();
+      return { json: { id, deleted: true }, lines: [`${id}: deleted`] };
+    })(),
+  );
   return command;
 }

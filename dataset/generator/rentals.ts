@@ -59,7 +59,10 @@ export function* rentals(ctx: GenContext): Generator<Rental> {
     const dueBack = date + Math.floor(0.75 * DAY + rng.next() * 8.5 * DAY);
     const storeId = layout.store(inventoryId);
     yield {
-      id, date, inventoryId, customerId,
+      id,
+      date,
+      inventoryId,
+      customerId,
       filmId: layout.film(inventoryId),
       staffId: storeId, // the staff member working at the item's store
       returnDate: dueBack > SNAPSHOT ? null : dueBack,

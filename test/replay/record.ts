@@ -52,7 +52,9 @@ async function save(name: string, handle: WorkflowHandle, expected: 'succeeded' 
 
 /** A rental the target refuses while its target-only constraint is there: the next sync fails. */
 async function breakNextSync(source: pg.Pool, target: pg.Pool): Promise<void> {
-  await target.query(`alter table dvd_rental.rental add constraint no_far_returns check (return_date < '2100-01-01') not valid`);
+  await target.query(
+    `alter table dvd_rental.rental add constraint no_far_returns check (return_date < '2100-01-01') not valid`,
+  );
   await source.query(
     `insert into rental (rental_date, inventory_id, customer_id, return_date, staff_id)
      select now(), min(inventory_id), (select min(customer_id) from customer), '2101-01-01', (select min(staff_id) from staff) from inventory`,
@@ -77,7 +79,9 @@ async function record(harness: WorkerHarness, source: pg.Pool, target: pg.Pool):
   await run(healthCheckWorkflow, 'healthCheckWorkflow', [{ requestedBy: 'replay-recorder' }]);
   await run(migrationWorkflow, 'migrationWorkflow-full', [migrationInput]);
   await run(refreshViewsWorkflow, 'refreshViewsWorkflow', [{ views, ...DEFAULT_REFRESH }]);
-  await run(upsertGoldenRecordsWorkflow, 'upsertGoldenRecordsWorkflow', [{ batchSize: 100, consolidationDate: new Date().toISOString() }]);
+  await run(upsertGoldenRecordsWorkflow, 'upsertGoldenRecordsWorkflow', [
+    { batchSize: 100, consolidationDate: new Date().toISOString() },
+  ]);
   await run(goldenRecordWorkflow, 'goldenRecordWorkflow', [{ views, batchSize: 100 }]);
 
   // A refresh that fails for good: the parent waits for rerunRefresh, gets it once the view is fixed, upserts.
@@ -93,9 +97,12 @@ async function record(harness: WorkerHarness, source: pg.Pool, target: pg.Pool):
   await save('goldenRecordWorkflow-rerun-signal', waiting, 'succeeded');
   await target.query('drop schema v_stuck cascade');
 
-  const daily = (options: Parameters<typeof dailyPipelineInput>[0]) => dailyPipelineInput({ businessDate: '2000-01-01', ...options });
+  const daily = (options: Parameters<typeof dailyPipelineInput>[0]) =>
+    dailyPipelineInput({ businessDate: '2000-01-01', ...options });
   await run(dailyPipelineWorkflow, 'dailyPipelineWorkflow', [await daily({})]);
-  await run(dailyPipelineWorkflow, 'dailyPipelineWorkflow-from-golden-record', [await daily({ fromStep: 'golden-record' })]);
+  await run(dailyPipelineWorkflow, 'dailyPipelineWorkflow-from-golden-record', [
+    await daily({ fromStep: 'golden-record' }),
+  ]);
 
   await breakNextSync(source, target);
   const sync = { ...migrationInput, options: { ...DEFAULT_MIGRATION_OPTIONS, mode: 'sync' as const } };

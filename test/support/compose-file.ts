@@ -34,11 +34,15 @@ export type ComposeFile = z.infer<typeof composeFile>;
 
 /** Compose interpolation as a user without any variables set sees it: `${VAR:-default}` gives the default. */
 export function interpolate(text: string): string {
-  return text.replace(/\$\$|\$\{([A-Za-z_]\w*)(?::?-([^}]*))?\}/g, (match, name: string | undefined, fallback: string | undefined) => {
-    if (match === '$$') return '$';
-    if (fallback === undefined) throw new Error(`\${${name}} has no default: compose would fail or pass an empty value`);
-    return fallback;
-  });
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_]\w*)(?::?-([^}]*))?\}/g,
+    (match, name: string | undefined, fallback: string | undefined) => {
+      if (match === '$$') return '$';
+      if (fallback === undefined)
+        throw new Error(`\${${name}} has no default: compose would fail or pass an empty value`);
+      return fallback;
+    },
+  );
 }
 
 export function readCompose(file = path.join(REPO_ROOT, 'docker-compose.yml')): ComposeFile {

@@ -111,10 +111,17 @@ interface Places {
 }
 
 function placesOf(db: DvdRental): Places {
-  return { address: indexBy(db.address, 'address_id'), city: indexBy(db.city, 'city_id'), country: indexBy(db.country, 'country_id') };
+  return {
+    address: indexBy(db.address, 'address_id'),
+    city: indexBy(db.city, 'city_id'),
+    country: indexBy(db.country, 'country_id'),
+  };
 }
 
-function labelOfAddress(places: Places, addressId: string | null): { address?: Row; city?: Row; country?: Row; label: string } {
+function labelOfAddress(
+  places: Places,
+  addressId: string | null,
+): { address?: Row; city?: Row; country?: Row; label: string } {
   const address = places.address.get(addressId ?? '');
   const city = places.city.get(get(address, 'city_id') ?? '');
   const country = places.country.get(get(city, 'country_id') ?? '');
@@ -156,7 +163,9 @@ function filmCategories(db: DvdRental): Map<string, string> {
 
 function storeLabels(db: DvdRental): Map<string, string> {
   const places = placesOf(db);
-  return new Map(db.store.map((store) => [text(store, 'store_id'), labelOfAddress(places, get(store, 'address_id')).label]));
+  return new Map(
+    db.store.map((store) => [text(store, 'store_id'), labelOfAddress(places, get(store, 'address_id')).label]),
+  );
 }
 
 function paidCents(db: DvdRental): Map<string, number> {
@@ -221,7 +230,11 @@ function mostOften<G extends Ranked>(groups: Map<string, G>, tieBreak: (a: G, b:
     .map((group) => group.value);
 }
 
-function rankedBy(facts: Fact[], keyOf: (fact: Fact) => string | null, valueOf: (fact: Fact) => string | null): Map<string, Ranked> {
+function rankedBy(
+  facts: Fact[],
+  keyOf: (fact: Fact) => string | null,
+  valueOf: (fact: Fact) => string | null,
+): Map<string, Ranked> {
   return new Map([...groupBy(facts, keyOf)].map(([key, group]) => [key, { value: valueOf(group[0]!), facts: group }]));
 }
 
@@ -230,7 +243,11 @@ function favouriteActor(facts: Fact[]): string | null {
   for (const fact of facts) {
     for (const actor of fact.actors) {
       const id = text(actor, 'actor_id');
-      const entry = byActor.get(id) ?? { id: Number(id), value: `${text(actor, 'first_name')} ${text(actor, 'last_name')}`, facts: [] };
+      const entry = byActor.get(id) ?? {
+        id: Number(id),
+        value: `${text(actor, 'first_name')} ${text(actor, 'last_name')}`,
+        facts: [],
+      };
       entry.facts.push(fact);
       byActor.set(id, entry);
     }
@@ -239,16 +256,47 @@ function favouriteActor(facts: Fact[]): string | null {
 }
 
 function favourites(facts: Fact[]): Row {
-  const categories = mostOften(rankedBy(facts, (f) => f.category, (f) => f.category), (a, b) => byBytes(a.value, b.value));
+  const categories = mostOften(
+    rankedBy(
+      facts,
+      (f) => f.category,
+      (f) => f.category,
+    ),
+    (a, b) => byBytes(a.value, b.value),
+  );
   const idOf = (group: Ranked, key: 'storeId' | 'filmId') => Number(group.facts[0]![key]);
   return {
-    most_recent_store: mostOften(rankedBy(facts, (f) => f.storeId, (f) => f.store), (a, b) => byBytes(a.value, b.value) || idOf(a, 'storeId') - idOf(b, 'storeId'))[0] ?? null,
+    most_recent_store:
+      mostOften(
+        rankedBy(
+          facts,
+          (f) => f.storeId,
+          (f) => f.store,
+        ),
+        (a, b) => byBytes(a.value, b.value) || idOf(a, 'storeId') - idOf(b, 'storeId'),
+      )[0] ?? null,
     most_recent_category: categories[0] ?? null,
     second_most_recent_category: categories[1] ?? null,
     third_most_recent_category: categories[2] ?? null,
-    most_recent_film_title: mostOften(rankedBy(facts, (f) => f.filmId, (f) => f.title), (a, b) => byBytes(a.value, b.value) || idOf(a, 'filmId') - idOf(b, 'filmId'))[0] ?? null,
+    most_recent_film_title:
+      mostOften(
+        rankedBy(
+          facts,
+          (f) => f.filmId,
+          (f) => f.title,
+        ),
+        (a, b) => byBytes(a.value, b.value) || idOf(a, 'filmId') - idOf(b, 'filmId'),
+      )[0] ?? null,
     most_recent_film_actor: favouriteActor(facts),
-    most_recent_film_year: mostOften(rankedBy(facts, (f) => f.year, (f) => f.year), (a, b) => Number(b.value) - Number(a.value))[0] ?? null,
+    most_recent_film_year:
+      mostOften(
+        rankedBy(
+          facts,
+          (f) => f.year,
+          (f) => f.year,
+        ),
+        (a, b) => Number(b.value) - Number(a.value),
+      )[0] ?? null,
   };
 }
 
@@ -271,7 +319,13 @@ function latestPayments(db: DvdRental): Map<string, Row> {
   return latest;
 }
 
-function aggregate(customerId: string, facts: Fact[], lastPayment: Row | undefined, yearAgo: number, refresh: string): Row {
+function aggregate(
+  customerId: string,
+  facts: Fact[],
+  lastPayment: Row | undefined,
+  yearAgo: number,
+  refresh: string,
+): Row {
   const last = [...facts].sort(newestFirst)[0]!;
   const lastYear = facts.filter((fact) => fact.at >= yearAgo);
   return {
@@ -297,27 +351,32 @@ export function expectedCustomerAggr(db: DvdRental, refresh: string): Row[] {
   const byCustomer = groupBy(rentalFacts(db, micros(refresh)), (fact) => fact.customerId);
   const payments = latestPayments(db);
   const yearAgo = oneYearBefore(refresh);
-  return [...byCustomer].map(([customerId, facts]) => aggregate(customerId, facts, payments.get(customerId), yearAgo, refresh));
+  return [...byCustomer].map(([customerId, facts]) =>
+    aggregate(customerId, facts, payments.get(customerId), yearAgo, refresh),
+  );
 }
 
 /** last_rentals_mv for refresh time `refresh`. */
 export function expectedLastRentals(db: DvdRental, refresh: string): Row[] {
   const byCustomer = groupBy(rentalFacts(db, micros(refresh)), (fact) => fact.customerId);
   return [...byCustomer.values()].flatMap((facts) =>
-    [...facts].sort(newestFirst).slice(0, 10).map((fact) => ({
-      rental_id: String(fact.rentalId),
-      customer_id: fact.customerId,
-      title: fact.title,
-      category: fact.category,
-      amount: hundredths(fact.amount),
-      rental_date: fact.rentalDate,
-      return_date: fact.returnDate,
-      rental_duration: String(fact.days),
-      is_completed: String(fact.returnDate !== null),
-      is_overdue: String(fact.overdue),
-      store: fact.store,
-      last_refresh_date: refresh,
-    })),
+    [...facts]
+      .sort(newestFirst)
+      .slice(0, 10)
+      .map((fact) => ({
+        rental_id: String(fact.rentalId),
+        customer_id: fact.customerId,
+        title: fact.title,
+        category: fact.category,
+        amount: hundredths(fact.amount),
+        rental_date: fact.rentalDate,
+        return_date: fact.returnDate,
+        rental_duration: String(fact.days),
+        is_completed: String(fact.returnDate !== null),
+        is_overdue: String(fact.overdue),
+        store: fact.store,
+        last_refresh_date: refresh,
+      })),
   );
 }
 

@@ -44,7 +44,16 @@ export function migrationStubs(options: { failing?: string; copyMs?: number } = 
           throw ApplicationFailure.nonRetryable(`${table.name}: a row the target rejects`, 'TableDataError');
         }
         log.events.push(`end ${table.name}`);
-        return { table: table.name, mode: 'full', rows: 1, bytes: 10, checksum: 'x', changes: { inserted: 1, updated: 0, deleted: 0 }, pendingDeletes: 0, notes: [] };
+        return {
+          table: table.name,
+          mode: 'full',
+          rows: 1,
+          bytes: 10,
+          checksum: 'x',
+          changes: { inserted: 1, updated: 0, deleted: 0 },
+          pendingDeletes: 0,
+          notes: [],
+        };
       } finally {
         running--;
       }
@@ -71,11 +80,25 @@ export function goldenRecordStubs(customers = 3) {
     async goldenRefreshViews({ views }: { views: Array<{ schema: string; materialized_view: string }> }) {
       calls.push('goldenRefreshViews');
       const at = new Date().toISOString();
-      return views.map((v) => ({ view: `${v.schema}.${v.materialized_view}`, before: null, after: at, refreshed: true, concurrently: false }));
+      return views.map((v) => ({
+        view: `${v.schema}.${v.materialized_view}`,
+        before: null,
+        after: at,
+        refreshed: true,
+        concurrently: false,
+      }));
     },
     async goldenUpsertRecords() {
       calls.push('goldenUpsertRecords');
-      return { read: customers, inserted: customers, updated: 0, unchanged: 0, quarantined: 0, markedMissing: 0, batches: 1 };
+      return {
+        read: customers,
+        inserted: customers,
+        updated: 0,
+        unchanged: 0,
+        quarantined: 0,
+        markedMissing: 0,
+        batches: 1,
+      };
     },
   };
   return { activities, calls };

@@ -2,7 +2,13 @@
 // download one) and a worker on it that runs the repo's real workflows with activities of the test's choosing.
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Worker,
+  type WorkerOptions,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/shared/search-attributes';
 import { toolPath } from '../../stack/tools';
@@ -26,7 +32,10 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** workflows/ bundled once per test file (a worker bundling on its own takes seconds each time). */
 const workflowBundle = () =>
-  (bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') }));
+  (bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: new DefaultLogger('WARN'),
+  }));
 
 /** Runs `fn` while a worker polls a task queue of its own with the real workflows and the given activities. */
 export async function withWorkflowWorker<T>(
@@ -35,6 +44,11 @@ export async function withWorkflowWorker<T>(
   fn: (taskQueue: string) => Promise<T>,
 ): Promise<T> {
   const taskQueue = `time-skipping-${randomUUID()}`;
-  const worker = await Worker.create({ connection: environment.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const worker = await Worker.create({
+    connection: environment.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
   return worker.runUntil(fn(taskQueue));
 }

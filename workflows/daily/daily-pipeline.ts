@@ -1,10 +1,22 @@
-import { ApplicationFailure, defineQuery, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  defineQuery,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { FAILURE, rootCause } from '../shared/failures';
 import { DAILY_PIPELINE } from '../shared/names';
 import { parseInput } from '../shared/parse-input';
 import { labelPairs, SCHEDULED_START_TIME } from '../shared/search-attributes';
 import { runStep } from './steps';
-import { DAILY_STEPS, dailyPipelineInputSchema, type DailyPipelineInput, type DailyPipelineResult, type StepStatus } from './types';
+import {
+  DAILY_STEPS,
+  dailyPipelineInputSchema,
+  type DailyPipelineInput,
+  type DailyPipelineResult,
+  type StepStatus,
+} from './types';
 
 export const dailyPipelineProgressQuery = defineQuery<DailyPipelineResult>('dailyPipelineProgress');
 
@@ -53,7 +65,11 @@ export async function dailyPipelineWorkflow(raw: DailyPipelineInput): Promise<Da
       Object.assign(status, { state: 'failed', elapsedMs: Date.now() - started, error: rootCause(error).message });
       result.steps.filter((step) => step.state === 'pending').forEach((step) => (step.state = 'not_run'));
       result.status = 'failed';
-      throw ApplicationFailure.nonRetryable(`step ${status.step} failed: ${status.error}`, FAILURE.dailyStepFailed, result);
+      throw ApplicationFailure.nonRetryable(
+        `step ${status.step} failed: ${status.error}`,
+        FAILURE.dailyStepFailed,
+        result,
+      );
     }
   }
   result.status = 'succeeded';

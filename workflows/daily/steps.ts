@@ -26,7 +26,11 @@ export function stepPipeline(step: DailyStep): StepPipeline {
 }
 
 /** Runs one step with its part of the daily input. */
-export function runStep(step: DailyStep, inputs: StepInputs, context: Omit<StepContext<unknown>, 'input'>): Promise<unknown> {
+export function runStep(
+  step: DailyStep,
+  inputs: StepInputs,
+  context: Omit<StepContext<unknown>, 'input'>,
+): Promise<unknown> {
   const { daily } = stepPipeline(step);
   const run = daily.run as (context: StepContext<unknown>) => Promise<unknown>;
   return run({ ...context, input: inputs[daily.inputKey] });

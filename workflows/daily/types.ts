@@ -40,5 +40,6 @@ export interface DailyPipelineResult {
 
 /** The step a rerun starts from: the failed one, else the first not done. */
 export function rerunStep(result: DailyPipelineResult): DailyStep | undefined {
-  return result.steps.find((step) => step.state === 'failed' || step.state === 'not_run' || step.state === 'pending')?.step;
+  return result.steps.find((step) => step.state === 'failed' || step.state === 'not_run' || step.state === 'pending')
+    ?.step;
 }

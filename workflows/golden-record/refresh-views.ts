@@ -13,7 +13,10 @@ const GOLDEN_RECORD_RETRY = connectionRetry(GOLDEN_RECORD_NON_RETRYABLE);
  */
 const REFRESH_ATTEMPT_RETRY = connectionRetry([...GOLDEN_RECORD_NON_RETRYABLE, NotAllViewsRefreshed.name]);
 
-const { goldenEnsureViews } = proxyActivities<GoldenRecordActivities>({ startToCloseTimeout: '10 minutes', retry: GOLDEN_RECORD_RETRY });
+const { goldenEnsureViews } = proxyActivities<GoldenRecordActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: GOLDEN_RECORD_RETRY,
+});
 const attemptOptions: ActivityOptions = { startToCloseTimeout: '1 hour', retry: REFRESH_ATTEMPT_RETRY };
 const { goldenRefreshViews } = proxyActivities<GoldenRecordActivities>(attemptOptions);
 
@@ -32,7 +35,12 @@ export async function refreshViewsWorkflow(raw: RefreshViewsInput) {
     } catch (error) {
       const { message, type } = directCause(error);
       if (attempt >= input.attempts) throw ApplicationFailure.nonRetryable(message, type ?? FAILURE.refreshFailed);
-      log.warn('views not refreshed, retrying', { attempt, attempts: input.attempts, in: input.retryInterval, message });
+      log.warn('views not refreshed, retrying', {
+        attempt,
+        attempts: input.attempts,
+        in: input.retryInterval,
+        message,
+      });
       await sleep(input.retryInterval);
     }
   }

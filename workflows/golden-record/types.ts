@@ -6,7 +6,10 @@ import { viewConfigSchema } from './views-config';
 
 /** A Temporal duration: milliseconds, or text such as '120 seconds'. */
 const durationSchema = z
-  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?\s*[a-z]+$/i, "must be a duration such as '120 seconds'")])
+  .union([
+    z.number().nonnegative(),
+    z.string().regex(/^\d+(\.\d+)?\s*[a-z]+$/i, "must be a duration such as '120 seconds'"),
+  ])
   .transform((value) => value as Duration);
 
 const attemptsSchema = z.number().int().min(1);

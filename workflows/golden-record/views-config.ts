@@ -22,7 +22,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function entryLabel(entry: unknown, index: number): string {
-  const name = isRecord(entry) && typeof entry.materialized_view === 'string' ? ` ${JSON.stringify(entry.materialized_view)}` : '';
+  const name =
+    isRecord(entry) && typeof entry.materialized_view === 'string' ? ` ${JSON.stringify(entry.materialized_view)}` : '';
   return `views[${index}]${name}`;
 }
 

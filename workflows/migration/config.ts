@@ -6,7 +6,6 @@ import { MigrationConfigError } from './errors';
 import { findCycles, formatCycle } from './plan';
 import { tableSpecSchema, type TableSpec } from './types';
 
-
 /** The entries alone; parseMigrationConfig adds the checks across entries. */
 export const migrationConfigSchema = z.array(tableSpecSchema).min(1);
 
@@ -76,7 +75,9 @@ function configProblems(json: unknown): { tables: TableSpec[]; problems: string[
   if (json.length === 0) return { tables: [], problems: ['holds no tables: list at least one'] };
   const problems: string[] = [];
   const entries = json.flatMap((entry, index) => parseEntry(entry, index, problems) ?? []);
-  const names = new Set(json.flatMap((entry) => (isRecord(entry) && typeof entry.name === 'string' ? [entry.name] : [])));
+  const names = new Set(
+    json.flatMap((entry) => (isRecord(entry) && typeof entry.name === 'string' ? [entry.name] : [])),
+  );
   problems.push(...duplicateProblems(entries), ...dependencyProblems(entries, names), ...cycleProblems(entries));
   return { tables: entries.map((entry) => entry.spec), problems };
 }

@@ -7,7 +7,13 @@ import { parseMigrationConfig } from './config';
 import { MIGRATION_NON_RETRYABLE, MigrationConfigError } from './errors';
 import { planMigration, readyTables } from './plan';
 import { copyProgressSignal, migrationProgressQuery } from './progress';
-import { migrationInputSchema, type MigrationInput, type MigrationResult, type TableProgress, type TableSpec } from './types';
+import {
+  migrationInputSchema,
+  type MigrationInput,
+  type MigrationResult,
+  type TableProgress,
+  type TableSpec,
+} from './types';
 
 const MIGRATION_RETRY = connectionRetry(MIGRATION_NON_RETRYABLE);
 
@@ -66,7 +72,8 @@ function trackProgress(tables: TableSpec[]): Progress {
   setHandler(migrationProgressQuery, () => [...progress.values()]);
   setHandler(copyProgressSignal, (report) => {
     const entry = progress.get(report.table);
-    if (entry?.state === 'running') Object.assign(entry, { rows: report.rows, bytes: report.bytes, elapsedMs: report.elapsedMs });
+    if (entry?.state === 'running')
+      Object.assign(entry, { rows: report.rows, bytes: report.bytes, elapsedMs: report.elapsedMs });
   });
   return progress;
 }
@@ -98,7 +105,8 @@ class MigrationRun {
   /** Tables a failed run with the same workflow id already copied and verified. */
   async skipCompleted(): Promise<void> {
     for (const previous of await schemaActivities.migrationCompletedTables({ runKey: this.runKey })) {
-      if (this.progress.has(previous.table)) Object.assign(this.entry(previous.table), { state: 'skipped', rows: previous.rows });
+      if (this.progress.has(previous.table))
+        Object.assign(this.entry(previous.table), { state: 'skipped', rows: previous.rows });
     }
   }
 
@@ -108,8 +116,19 @@ class MigrationRun {
     entry.state = 'running';
     try {
       const { options } = this.input;
-      const result = await tableActivities.migrationCopyTable({ table, mode: options.mode, deletes: options.deletes, runKey: this.runKey });
-      Object.assign(entry, { state: 'copied', mode: result.mode, rows: result.rows, bytes: result.bytes, changes: result.changes });
+      const result = await tableActivities.migrationCopyTable({
+        table,
+        mode: options.mode,
+        deletes: options.deletes,
+        runKey: this.runKey,
+      });
+      Object.assign(entry, {
+        state: 'copied',
+        mode: result.mode,
+        rows: result.rows,
+        bytes: result.bytes,
+        changes: result.changes,
+      });
       if (result.notes.length) entry.notes = result.notes;
     } catch (error) {
       this.fail(table, error);
@@ -135,7 +154,10 @@ class MigrationRun {
         });
         for (const name of ready) {
           const table = this.tables.find((t) => t.name === name)!;
-          running.set(name, this.copyOne(table).finally(() => running.delete(name)));
+          running.set(
+            name,
+            this.copyOne(table).finally(() => running.delete(name)),
+          );
         }
       }
       if (running.size === 0) break;
@@ -152,7 +174,10 @@ class MigrationRun {
       const entry = this.entry(name);
       if (this.failure || !isDone(entry) || entry.mode === 'full') continue;
       try {
-        const { deleted } = await tableActivities.migrationApplyDeletes({ table: byName.get(name)!, deletes: this.input.options.deletes });
+        const { deleted } = await tableActivities.migrationApplyDeletes({
+          table: byName.get(name)!,
+          deletes: this.input.options.deletes,
+        });
         if (entry.changes) entry.changes.deleted += deleted;
       } catch (error) {
         this.fail(byName.get(name)!, error);
@@ -192,7 +217,11 @@ export async function migrationWorkflow(raw: MigrationInput): Promise<MigrationR
   };
   if (run.failure) {
     log.error('migration stopped', { table: run.failure.table });
-    throw ApplicationFailure.nonRetryable(`table ${run.failure.table} failed: ${run.failure.message}`, FAILURE.migrationFailed, result);
+    throw ApplicationFailure.nonRetryable(
+      `table ${run.failure.table} failed: ${run.failure.message}`,
+      FAILURE.migrationFailed,
+      result,
+    );
   }
   await schemaActivities.migrationForgetRun({ runKey: workflowInfo().workflowId });
   return result;

@@ -34,7 +34,12 @@ export const migrationOptionsSchema = z.strictObject({
 export type MigrationOptions = z.infer<typeof migrationOptionsSchema>;
 
 /** What a run does when not told otherwise (CLI, daily pipeline). */
-export const DEFAULT_MIGRATION_OPTIONS: MigrationOptions = { mode: 'auto', deletes: 'delete', parallelism: 2, recreate: false };
+export const DEFAULT_MIGRATION_OPTIONS: MigrationOptions = {
+  mode: 'auto',
+  deletes: 'delete',
+  parallelism: 2,
+  recreate: false,
+};
 
 /** A config's name (e.g. its file name without extension): part of the workflow id. */
 export const configNameSchema = z.string().min(1, 'must name the config');

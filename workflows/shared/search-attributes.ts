@@ -10,7 +10,10 @@ export const BUSINESS_DATE = defineSearchAttributeKey('BusinessDate', SearchAttr
 export const CUSTOM_SEARCH_ATTRIBUTES = [PIPELINE, PIPELINE_CONFIG, BUSINESS_DATE];
 
 /** Set by the server on runs a schedule starts. */
-export const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+export const SCHEDULED_START_TIME = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);
 
 export interface RunLabels {
   pipeline: string;

@@ -17,7 +17,11 @@ const input = (fromStep?: DailyPipelineInput['fromStep']): DailyPipelineInput =>
   configName: 'dvd_rental',
   businessDate: '2026-11-26',
   fromStep,
-  migration: { configName: 'migration', tables: DVD_RENTAL, options: { mode: 'sync', deletes: 'delete', parallelism: 2, recreate: false } },
+  migration: {
+    configName: 'migration',
+    tables: DVD_RENTAL,
+    options: { mode: 'sync', deletes: 'delete', parallelism: 2, recreate: false },
+  },
   goldenRecord: { views: VIEWS, batchSize: 100 },
 });
 
@@ -34,10 +38,14 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
     const migration = migrationStubs({ failing, copyMs: 1 });
     const golden = goldenRecordStubs();
     const activities = { ...migration.activities, ...golden.activities };
-    const ended: { result?: DailyPipelineResult; error?: unknown } = await withWorkflowWorker(environment, activities, (taskQueue) =>
-      environment.client.workflow
-        .execute(dailyPipelineWorkflow, { taskQueue, workflowId, args: [pipeline] })
-        .then((result) => ({ result }), (error: unknown) => ({ error })),
+    const ended: { result?: DailyPipelineResult; error?: unknown } = await withWorkflowWorker(
+      environment,
+      activities,
+      (taskQueue) =>
+        environment.client.workflow.execute(dailyPipelineWorkflow, { taskQueue, workflowId, args: [pipeline] }).then(
+          (result) => ({ result }),
+          (error: unknown) => ({ error }),
+        ),
     );
     return { ...ended, migration, golden };
   };
@@ -55,9 +63,9 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
     const { result, migration, golden } = await run('daily-from-golden', input('golden-record'));
     expect(result && states(result)).toEqual({ migration: 'skipped', 'golden-record': 'done' });
     expect(migration.log.events).toEqual([]);
-    await expect(environment.client.workflow.getHandle('daily-from-golden-migration').describe()).rejects.toBeInstanceOf(
-      WorkflowNotFoundError,
-    );
+    await expect(
+      environment.client.workflow.getHandle('daily-from-golden-migration').describe(),
+    ).rejects.toBeInstanceOf(WorkflowNotFoundError);
     expect(golden.calls).toEqual(['goldenEnsureViews', 'goldenRefreshViews', 'goldenUpsertRecords']);
     const child = await environment.client.workflow.getHandle('daily-from-golden-golden-record').describe();
     expect(child.status.name).toBe('COMPLETED');
@@ -69,10 +77,13 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
     const cause = (error as WorkflowFailedError).cause as { type?: string; message: string; details?: unknown[] };
     expect(cause.type).toBe('DailyStepFailed');
     expect(cause.message).toContain('step migration failed');
-    expect(states(cause.details![0] as DailyPipelineResult)).toEqual({ migration: 'failed', 'golden-record': 'not_run' });
+    expect(states(cause.details![0] as DailyPipelineResult)).toEqual({
+      migration: 'failed',
+      'golden-record': 'not_run',
+    });
     expect(golden.calls).toEqual([]);
-    await expect(environment.client.workflow.getHandle('daily-migration-fails-golden-record').describe()).rejects.toBeInstanceOf(
-      WorkflowNotFoundError,
-    );
+    await expect(
+      environment.client.workflow.getHandle('daily-migration-fails-golden-record').describe(),
+    ).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
 });

@@ -24,13 +24,20 @@ const idFor = (date: string) => `daily-pipeline-test-${date}`;
 /** A rental the target refuses while the target-only constraint `no_far_returns` is there. */
 async function breakNextSync(source: pg.Pool, target: pg.Pool): Promise<void> {
   await target.query('alter table dvd_rental.rental drop constraint if exists no_far_returns');
-  await target.query(`alter table dvd_rental.rental add constraint no_far_returns check (return_date < '2100-01-01') not valid`);
-  await source.query(`insert into rental (rental_date, inventory_id, customer_id, return_date, staff_id) values (now(), 1, 1, '2101-01-01', 1)`);
+  await target.query(
+    `alter table dvd_rental.rental add constraint no_far_returns check (return_date < '2100-01-01') not valid`,
+  );
+  await source.query(
+    `insert into rental (rental_date, inventory_id, customer_id, return_date, staff_id) values (now(), 1, 1, '2101-01-01', 1)`,
+  );
 }
 const fixTarget = (target: pg.Pool) => target.query('alter table dvd_rental.rental drop constraint no_far_returns');
 
 /** Resets a failed run to its first workflow task, as the Web UI's Reset does; returns the new run. */
-async function resetToStart(client: Client, handle: WorkflowHandle): Promise<WorkflowHandle<typeof dailyPipelineWorkflow>> {
+async function resetToStart(
+  client: Client,
+  handle: WorkflowHandle,
+): Promise<WorkflowHandle<typeof dailyPipelineWorkflow>> {
   const { events } = await handle.fetchHistory();
   const firstTask = events!.find((event) => event.workflowTaskCompletedEventAttributes)!;
   const { runId } = await client.workflowService.resetWorkflowExecution({
@@ -60,10 +67,18 @@ describe('daily pipeline', () => {
   let target: pg.Pool;
   let mongo: MongoClient;
   const rentalsOfCustomer1 = async () =>
-    (await mongo.db(MONGO_DB).collection(GOLDEN_RECORD_COLLECTION).findOne({ _id: 1 as never }))?.total_rental_count as number;
+    (
+      await mongo
+        .db(MONGO_DB)
+        .collection(GOLDEN_RECORD_COLLECTION)
+        .findOne({ _id: 1 as never })
+    )?.total_rental_count as number;
 
   beforeAll(async () => {
-    env = { ...(await freshDvdRentalPair({ source: 'daily_source', target: 'daily_target' })), MONGODB_DATABASE: MONGO_DB };
+    env = {
+      ...(await freshDvdRentalPair({ source: 'daily_source', target: 'daily_target' })),
+      MONGODB_DATABASE: MONGO_DB,
+    };
     source = new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL, max: 2 });
     target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
     mongo = await new MongoClient(env.MONGODB_URI).connect();
@@ -90,9 +105,14 @@ describe('daily pipeline', () => {
       });
       const result = await handle.result();
       expect(result).toMatchObject({ businessDate: date, status: 'succeeded' });
-      expect(result.steps.map((step) => [step.step, step.state])).toEqual([['migration', 'done'], ['golden-record', 'done']]);
+      expect(result.steps.map((step) => [step.step, step.state])).toEqual([
+        ['migration', 'done'],
+        ['golden-record', 'done'],
+      ]);
 
-      const [migration, golden] = await Promise.all(result.steps.map((step) => client.workflow.getHandle(step.workflowId!).describe()));
+      const [migration, golden] = await Promise.all(
+        result.steps.map((step) => client.workflow.getHandle(step.workflowId!).describe()),
+      );
       expect(migration!.closeTime!.getTime()).toBeLessThanOrEqual(golden!.startTime.getTime());
       expect(golden!.typedSearchAttributes.get(PIPELINE)).toBe('golden-record');
       expect((await handle.describe()).typedSearchAttributes.get(BUSINESS_DATE)).toBe(date);
@@ -103,7 +123,11 @@ describe('daily pipeline', () => {
     expect(await mongo.db(MONGO_DB).collection(GOLDEN_RECORD_COLLECTION).countDocuments()).toBe(customers);
 
     // every asset of the lineage now has a time: tables copied, views refreshed, collection consolidated
-    const lineage = await runCli(['--json', 'lineage'], { SOURCE_DATABASE_URL: env.SOURCE_DATABASE_URL, TARGET_DATABASE_URL: env.TARGET_DATABASE_URL, MONGODB_DATABASE: MONGO_DB });
+    const lineage = await runCli(['--json', 'lineage'], {
+      SOURCE_DATABASE_URL: env.SOURCE_DATABASE_URL,
+      TARGET_DATABASE_URL: env.TARGET_DATABASE_URL,
+      MONGODB_DATABASE: MONGO_DB,
+    });
     const { nodes } = jsonOf<LineageGraph>(lineage);
     expect(nodes.filter((node) => node.at === null).map((node) => node.name)).toEqual([]);
     expect(new Set(nodes.map((node) => node.kind))).toEqual(new Set(['table', 'view', 'collection']));
@@ -119,7 +143,9 @@ describe('daily pipeline', () => {
       expect(outcome.error).toMatch(/^step migration failed: table dvd_rental\.rental failed: .*no_far_returns/);
       const steps = (outcome.details as DailyPipelineResult).steps;
       expect(steps.map((step) => step.state)).toEqual(['failed', 'not_run']);
-      await expect(harness.client.workflow.getHandle(`${outcome.workflowId}-golden-record`).describe()).rejects.toThrow();
+      await expect(
+        harness.client.workflow.getHandle(`${outcome.workflowId}-golden-record`).describe(),
+      ).rejects.toThrow();
 
       await fixTarget(target);
       const reset = await resetToStart(harness.client, harness.client.workflow.getHandle(outcome.workflowId));

@@ -21,13 +21,24 @@ async function ownDeclarations(): Promise<ScheduleDeclaration[]> {
 /** What the real `temporal schedule ...` command prints, parsed. */
 async function temporalCli(args: string[]) {
   const env = testEnv();
-  const { stdout } = await execFileAsync(toolPath(env, 'temporal'), ['schedule', ...args, '--address', env.TEMPORAL_ADDRESS, '--output', 'json']);
+  const { stdout } = await execFileAsync(toolPath(env, 'temporal'), [
+    'schedule',
+    ...args,
+    '--address',
+    env.TEMPORAL_ADDRESS,
+    '--output',
+    'json',
+  ]);
   return JSON.parse(stdout);
 }
 const temporalCliDescribe = (id: string) => temporalCli(['describe', '--schedule-id', id]);
 
 async function deleteAll(client: Client, declarations: ScheduleDeclaration[]) {
-  for (const { id } of declarations) await client.schedule.getHandle(id).delete().catch(() => undefined);
+  for (const { id } of declarations)
+    await client.schedule
+      .getHandle(id)
+      .delete()
+      .catch(() => undefined);
 }
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -44,15 +55,23 @@ describe('schedules', () => {
     const declarations = await ownDeclarations();
     await withWorker(async ({ client, taskQueue }) => {
       try {
-        expect((await applySchedules(client, declarations, taskQueue)).map((o) => o.outcome)).toEqual(['created', 'created']);
+        expect((await applySchedules(client, declarations, taskQueue)).map((o) => o.outcome)).toEqual([
+          'created',
+          'created',
+        ]);
         const before = await client.schedule.getHandle(declarations[0]!.id).describe();
-        expect((await applySchedules(client, declarations, taskQueue)).map((o) => o.outcome)).toEqual(['unchanged', 'unchanged']);
+        expect((await applySchedules(client, declarations, taskQueue)).map((o) => o.outcome)).toEqual([
+          'unchanged',
+          'unchanged',
+        ]);
         const after = await client.schedule.getHandle(declarations[0]!.id).describe();
         expect(after.info.lastUpdatedAt).toEqual(before.info.lastUpdatedAt);
 
         const declaredViews = async () => (await listSchedules(client, declarations)).filter((view) => view.declared);
         const listed = await waitFor(declaredViews, (views) => views.length === declarations.length);
-        expect(listed.map((view) => [view.id, view.workflowType, view.overlap, view.catchupWindowMs, view.paused])).toEqual([
+        expect(
+          listed.map((view) => [view.id, view.workflowType, view.overlap, view.catchupWindowMs, view.paused]),
+        ).toEqual([
           [declarations[0]!.id, 'dailyPipelineWorkflow', 'SKIP', 86_400_000, false],
           [declarations[1]!.id, 'healthCheckWorkflow', 'SKIP', 3_600_000, false],
         ]);
@@ -60,7 +79,10 @@ describe('schedules', () => {
         // the list comes from visibility, which lags a little behind the schedules themselves
         const idsOf = (entries: { scheduleId: string }[]) => entries.map((entry) => entry.scheduleId);
         const declaredIds = declarations.map((declaration) => declaration.id);
-        const listedByCli = await waitFor(() => temporalCli(['list']), (entries) => declaredIds.every((id) => idsOf(entries).includes(id)));
+        const listedByCli = await waitFor(
+          () => temporalCli(['list']),
+          (entries) => declaredIds.every((id) => idsOf(entries).includes(id)),
+        );
         expect(idsOf(listedByCli)).toEqual(expect.arrayContaining(declaredIds));
 
         const daily = declarations[0]!;
@@ -75,7 +97,9 @@ describe('schedules', () => {
         // proto JSON leaves out zeros: minute 0 is a range without start and end
         const [calendar] = schedule.spec.structuredCalendar;
         expect(calendar.hour).toEqual([{ start: 3, end: 3, step: 1 }]);
-        expect(calendar.minute.map((range: { start?: number; end?: number }) => [range.start ?? 0, range.end ?? 0])).toEqual([[0, 0]]);
+        expect(
+          calendar.minute.map((range: { start?: number; end?: number }) => [range.start ?? 0, range.end ?? 0]),
+        ).toEqual([[0, 0]]);
         const hourly = await temporalCliDescribe(declarations[1]!.id);
         expect(hourly.schedule.spec.interval[0].interval).toBe('3600s');
         expect(hourly.schedule.action.startWorkflow.workflowType.name).toBe('healthCheckWorkflow');
@@ -85,7 +109,7 @@ describe('schedules', () => {
     });
   });
 
-  test('a changed declaration is updated in place, keeping the operator\'s pause and note', async () => {
+  test("a changed declaration is updated in place, keeping the operator's pause and note", async () => {
     const [daily] = await ownDeclarations();
     await withWorker(async ({ client, taskQueue }) => {
       try {
@@ -112,9 +136,15 @@ describe('schedules', () => {
         // Nobody polls `noWorker`: the first triggered run stays running, so the second must be skipped.
         await applySchedules(client, [waiting], noWorker);
         await triggerSchedule(client, waiting.id);
-        await waitFor(() => describeSchedule(client, waiting.id, []), (view) => view.runningWorkflowIds.length === 1);
+        await waitFor(
+          () => describeSchedule(client, waiting.id, []),
+          (view) => view.runningWorkflowIds.length === 1,
+        );
         await triggerSchedule(client, waiting.id);
-        const view = await waitFor(() => describeSchedule(client, waiting.id, []), (v) => v.skippedForOverlap === 1);
+        const view = await waitFor(
+          () => describeSchedule(client, waiting.id, []),
+          (v) => v.skippedForOverlap === 1,
+        );
         expect(view.skippedForOverlap).toBe(1);
         expect(view.runningWorkflowIds).toHaveLength(1);
         for (const id of view.runningWorkflowIds) await client.workflow.getHandle(id).terminate('test over');
@@ -128,7 +158,8 @@ describe('schedules', () => {
         expect(done.recentRuns.map((run) => run.workflowId)).toEqual(
           ['2026-11-20', '2026-11-21', '2026-11-22'].map((date) => `${daily.id}-${date}T03:00:00Z`),
         );
-        for (const run of done.recentRuns) expect((await client.workflow.getHandle(run.workflowId).describe()).status.name).toBe('COMPLETED');
+        for (const run of done.recentRuns)
+          expect((await client.workflow.getHandle(run.workflowId).describe()).status.name).toBe('COMPLETED');
       } finally {
         await deleteAll(client, [waiting, daily]);
       }
@@ -140,7 +171,9 @@ describe('CLI', () => {
   test('an unreachable Temporal server is one error line and exit code 3', async () => {
     const result = await runCli(['schedules', 'list'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(result.code).toBe(3);
-    expect(result.stderr).toBe('error: cannot reach the Temporal server at 127.0.0.1:1 (set TEMPORAL_ADDRESS)\n  cause: Failed to connect before the deadline\n');
+    expect(result.stderr).toBe(
+      'error: cannot reach the Temporal server at 127.0.0.1:1 (set TEMPORAL_ADDRESS)\n  cause: Failed to connect before the deadline\n',
+    );
   });
 
   test('bad usage exits 2; --json prints one document', async () => {

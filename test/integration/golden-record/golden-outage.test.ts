@@ -51,7 +51,14 @@ class OwnFerretDb {
     const binary = path.join(this.env.STACK_TOOLS_DIR, 'bin', 'ferretdb');
     this.process = spawn(
       binary,
-      [`--listen-addr=127.0.0.1:${this.port}`, '--handler=postgresql', '--telemetry=disable', '--debug-addr=127.0.0.1:0', `--state-dir=${this.stateDir}`, '--log-level=error'],
+      [
+        `--listen-addr=127.0.0.1:${this.port}`,
+        '--handler=postgresql',
+        '--telemetry=disable',
+        '--debug-addr=127.0.0.1:0',
+        `--state-dir=${this.stateDir}`,
+        '--log-level=error',
+      ],
       { env: { ...process.env, FERRETDB_POSTGRESQL_URL: adminUrl(this.env, this.database) }, stdio: 'ignore' },
     );
     for (let i = 0; i < 100; i++) {
@@ -103,8 +110,11 @@ describe('golden-record upsert while the MongoDB-wire server goes down', () => {
     env = await freshMigratedPair({ source: 'golden_outage_source', target: 'golden_outage_target' });
     target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
     await ensureViews({ target });
-    for (const view of ['customers_mv', 'customer_aggr_mv', 'last_rentals_mv']) await target.query(`refresh materialized view v_dvd_rental.${view}`);
-    const { rows: [counts] } = await target.query('select count(*)::int as n, max(customer_id) as max from dvd_rental.customer');
+    for (const view of ['customers_mv', 'customer_aggr_mv', 'last_rentals_mv'])
+      await target.query(`refresh materialized view v_dvd_rental.${view}`);
+    const {
+      rows: [counts],
+    } = await target.query('select count(*)::int as n, max(customer_id) as max from dvd_rental.customer');
     [customers, maxCustomerId] = [counts.n, counts.max];
     await (await freshDatabase('golden_outage_ferretdb', env)).end();
     ferret = new OwnFerretDb(env, 'golden_outage_ferretdb', await freePort());
@@ -119,7 +129,11 @@ describe('golden-record upsert while the MongoDB-wire server goes down', () => {
   test('the activity retries, the run completes once the server is back, nothing lost or doubled', async () => {
     // The driver gives up on the server after 2 s instead of 30, so the outage fails the attempt and Temporal
     // retries the activity (with the default, the driver may ride out the whole outage inside one attempt).
-    const outageEnv: Env = { ...env, MONGODB_URI: `${ferret.uri}?serverSelectionTimeoutMS=2000`, MONGODB_DATABASE: 'golden_outage' };
+    const outageEnv: Env = {
+      ...env,
+      MONGODB_URI: `${ferret.uri}?serverSelectionTimeoutMS=2000`,
+      MONGODB_DATABASE: 'golden_outage',
+    };
     const { result, writtenAtKill, attempts } = await withWorker(async ({ client, taskQueue }) => {
       const handle = await client.workflow.start(upsertGoldenRecordsWorkflow, {
         taskQueue,
@@ -131,7 +145,12 @@ describe('golden-record upsert while the MongoDB-wire server goes down', () => {
         await ferret.kill();
         await sleep(OUTAGE_MS);
         await ferret.start();
-        const summary = await Promise.race([handle.result(), sleep(RUN_LIMIT_MS, undefined, { ref: false }).then(() => Promise.reject(new Error('run did not complete in time')))]);
+        const summary = await Promise.race([
+          handle.result(),
+          sleep(RUN_LIMIT_MS, undefined, { ref: false }).then(() =>
+            Promise.reject(new Error('run did not complete in time')),
+          ),
+        ]);
         const history = await handle.fetchHistory();
         const started = history.events?.map((event) => event.activityTaskStartedEventAttributes?.attempt ?? 0) ?? [];
         return { result: summary, writtenAtKill: written, attempts: Math.max(...started) };
@@ -150,7 +169,13 @@ describe('golden-record upsert while the MongoDB-wire server goes down', () => {
       const afterOutage = outageClient.db(outageEnv.MONGODB_DATABASE);
       const clean = cleanClient.db('golden_outage_clean');
       await clean.dropDatabase();
-      await upsertGoldenRecords({ target, mongo: clean, targetUrl: env.TARGET_DATABASE_URL, consolidationDate: new Date(CONSOLIDATED), batchSize: BATCH_SIZE });
+      await upsertGoldenRecords({
+        target,
+        mongo: clean,
+        targetUrl: env.TARGET_DATABASE_URL,
+        consolidationDate: new Date(CONSOLIDATED),
+        batchSize: BATCH_SIZE,
+      });
 
       const ids = await afterOutage.collection(GOLDEN_RECORD_COLLECTION).distinct('_id');
       expect(ids).toHaveLength(customers);

@@ -11,7 +11,10 @@ import { createStuckView, STUCK_VIEW } from '../../support/stuck-view';
 
 describe('golden record workflow', () => {
   test('waits for a rerun after a failed refresh, never upserting stale views; the CLI shows its stage and sends the rerun', async () => {
-    const env = { ...(await freshMigratedPair({ source: 'golden_source', target: 'golden_target' })), MONGODB_DATABASE: 'golden_workflow_test' };
+    const env = {
+      ...(await freshMigratedPair({ source: 'golden_source', target: 'golden_target' })),
+      MONGODB_DATABASE: 'golden_workflow_test',
+    };
     const mongo = await new MongoClient(env.MONGODB_URI).connect();
     const target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 1 });
     try {
@@ -40,7 +43,10 @@ describe('golden record workflow', () => {
         expect(jsonOf<{ stage: { stage: string } }>(shown).stage.stage).toBe('waiting_for_rerun');
         await createStuckView(target, 'now');
         const rerun = await runCli(['golden', 'rerun', handle.workflowId]);
-        expect(rerun).toMatchObject({ code: 0, stdout: expect.stringContaining(`sent rerunRefresh to ${handle.workflowId}`) });
+        expect(rerun).toMatchObject({
+          code: 0,
+          stdout: expect.stringContaining(`sent rerunRefresh to ${handle.workflowId}`),
+        });
         const result = await handle.result();
         const again = await runCli(['golden', 'rerun', handle.workflowId]);
         expect(again.code).toBe(2);

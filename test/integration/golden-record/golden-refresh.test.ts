@@ -41,7 +41,10 @@ describe('views refresh with retries (time-skipping)', () => {
         workflowId,
         args: [{ views, ...DEFAULT_REFRESH }],
       });
-      const outcome = await handle.result().then((value) => ({ value }), (error: unknown) => ({ error }));
+      const outcome = await handle.result().then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
       return { handle, outcome };
     });
   }

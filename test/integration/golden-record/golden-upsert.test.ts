@@ -5,9 +5,17 @@ import { ensureViews } from '../../../activities/golden-record/views';
 import { planBatch } from '../../../activities/golden-record/batch-plan';
 import { writeBatch } from '../../../activities/golden-record/batch-writer';
 import { goldenCollections, readFreshness } from '../../../activities/golden-record/golden-collections';
-import { upsertGoldenRecords, type UpsertGoldenRecordsOptions, type UpsertProgress } from '../../../activities/golden-record/upsert';
+import {
+  upsertGoldenRecords,
+  type UpsertGoldenRecordsOptions,
+  type UpsertProgress,
+} from '../../../activities/golden-record/upsert';
 import { GOLDEN_RECORD_COLLECTION, QUARANTINE_COLLECTION } from '../../../activities/golden-record/collections';
-import { goldenRecordSchema, type GoldenRecord, type StoredGoldenRecord } from '../../../activities/golden-record/document';
+import {
+  goldenRecordSchema,
+  type GoldenRecord,
+  type StoredGoldenRecord,
+} from '../../../activities/golden-record/document';
 import { documentHash } from '../../../activities/golden-record/document-hash';
 import { freshMigratedPair } from '../../support/migrated';
 
@@ -38,7 +46,9 @@ const upsert = (mongo: Db, options: Partial<UpsertGoldenRecordsOptions> = {}) =>
 const records = (mongo: Db) => mongo.collection<StoredGoldenRecord>(GOLDEN_RECORD_COLLECTION);
 
 async function hashesById(mongo: Db): Promise<Map<number, string>> {
-  const docs = await records(mongo).find({}, { projection: { data_hash: 1 } }).toArray();
+  const docs = await records(mongo)
+    .find({}, { projection: { data_hash: 1 } })
+    .toArray();
   return new Map(docs.map((doc) => [doc._id, doc.data_hash]));
 }
 
@@ -81,9 +91,19 @@ describe('golden-record upsert on dvd_rental', () => {
     const started = Date.now();
     const summary = await withGlobalParsersBroken(() => upsert(mongo));
     const seconds = (Date.now() - started) / 1000;
-    console.log(`golden-record upsert: ${summary.read} documents in ${seconds.toFixed(2)} s (${Math.round(summary.read / seconds)} docs/s)`);
+    console.log(
+      `golden-record upsert: ${summary.read} documents in ${seconds.toFixed(2)} s (${Math.round(summary.read / seconds)} docs/s)`,
+    );
 
-    expect(summary).toEqual({ read: customerCount, inserted: customerCount, updated: 0, unchanged: 0, quarantined: 0, markedMissing: 0, lastCustomerId: 599 });
+    expect(summary).toEqual({
+      read: customerCount,
+      inserted: customerCount,
+      updated: 0,
+      unchanged: 0,
+      quarantined: 0,
+      markedMissing: 0,
+      lastCustomerId: 599,
+    });
     expect(customerCount).toBe(599);
     const docs = await records(mongo).find({}).toArray();
     expect(docs).toHaveLength(customerCount);
@@ -102,7 +122,14 @@ describe('golden-record upsert on dvd_rental', () => {
 
     const summary = await upsert(mongo, { consolidationDate: SECOND_RUN });
 
-    expect(summary).toMatchObject({ read: customerCount, inserted: 0, updated: 0, unchanged: customerCount, quarantined: 0, markedMissing: 0 });
+    expect(summary).toMatchObject({
+      read: customerCount,
+      inserted: 0,
+      updated: 0,
+      unchanged: customerCount,
+      quarantined: 0,
+      markedMissing: 0,
+    });
     expect(await records(mongo).find({}).sort({ _id: 1 }).toArray()).toEqual(before);
     const freshness = await readFreshness(mongo);
     expect(freshness?.last_consolidation_date).toEqual(SECOND_RUN);
@@ -122,8 +149,16 @@ describe('golden-record upsert on dvd_rental', () => {
     const steps = progress.map((p, i) => p.read - (progress[i - 1]?.read ?? 0));
     expect(Math.max(...steps)).toBeLessThanOrEqual(50);
     expect(steps.slice(0, -1).every((step) => step === 50)).toBe(true);
-    expect(progress.at(-1)).toEqual({ lastCustomerId: 599, read: customerCount, written: customerCount, unchanged: 0, quarantined: 0 });
-    expect(progress.map((p) => p.lastCustomerId)).toEqual([...progress.map((p) => p.lastCustomerId)].sort((a, b) => a - b));
+    expect(progress.at(-1)).toEqual({
+      lastCustomerId: 599,
+      read: customerCount,
+      written: customerCount,
+      unchanged: 0,
+      quarantined: 0,
+    });
+    expect(progress.map((p) => p.lastCustomerId)).toEqual(
+      [...progress.map((p) => p.lastCustomerId)].sort((a, b) => a - b),
+    );
     expect(summary.read).toBe(customerCount);
   });
 
@@ -145,7 +180,12 @@ describe('golden-record upsert on dvd_rental', () => {
     const retry = await upsert(crashed, { batchSize: 100, resumeAfterCustomerId: heartbeat });
 
     expect(heartbeat).toBe(100);
-    expect(retry).toMatchObject({ read: customerCount - 100, inserted: customerCount - 200, unchanged: 100, updated: 0 });
+    expect(retry).toMatchObject({
+      read: customerCount - 100,
+      inserted: customerCount - 200,
+      unchanged: 100,
+      updated: 0,
+    });
     expect(await records(crashed).countDocuments()).toBe(customerCount);
     expect(await hashesById(crashed)).toEqual(await hashesById(reference));
   });
@@ -156,11 +196,16 @@ describe('golden-record upsert on dvd_rental', () => {
     const byId = async (id: number) => (await records(reference).findOne({ _id: id }))!;
     const hashed = async (id: number) => {
       const stored = await byId(id);
-      const record = Object.fromEntries(Object.entries(stored).filter(([key]) => key !== 'data_hash' && key !== 'is_current'));
+      const record = Object.fromEntries(
+        Object.entries(stored).filter(([key]) => key !== 'data_hash' && key !== 'is_current'),
+      );
       return { record: record as GoldenRecord, hash: stored.data_hash };
     };
     const raced = await freshMongo('late_writer');
-    await records(raced).insertMany([{ ...(await byId(150)), first_name: 'stale', data_hash: 'stale' }, await byId(160)]);
+    await records(raced).insertMany([
+      { ...(await byId(150)), first_name: 'stale', data_hash: 'stale' },
+      await byId(160),
+    ]);
     const plan = { ...planBatch([], [], []), inserts: await Promise.all([150, 160, 170].map(hashed)) };
 
     const outcome = await writeBatch(goldenCollections(raced), plan, FIRST_RUN);
@@ -178,7 +223,9 @@ describe('golden-record upsert after source changes', () => {
 
   beforeAll(async () => {
     // Unreturned rentals count days up to the refresh time: returned ones keep every refresh's data equal.
-    await target.query(`update dvd_rental.rental set return_date = rental_date + interval '3 days' where return_date is null`);
+    await target.query(
+      `update dvd_rental.rental set return_date = rental_date + interval '3 days' where return_date is null`,
+    );
     await refreshViews();
     mongo = await freshMongo('changes');
     await upsert(mongo, { batchSize: BATCH });
@@ -235,18 +282,31 @@ describe('golden-record upsert after source changes', () => {
   });
 
   test('customers deleted from dvd_rental are marked not current, not deleted, and restored when back', async () => {
-    const { rows: [customer33] } = await target.query('select * from dvd_rental.customer where customer_id = 33');
+    const {
+      rows: [customer33],
+    } = await target.query('select * from dvd_rental.customer where customer_id = 33');
     for (const id of [33, 599]) {
-      await target.query('delete from dvd_rental.payment where customer_id = $1 or rental_id in (select rental_id from dvd_rental.rental where customer_id = $1)', [id]);
+      await target.query(
+        'delete from dvd_rental.payment where customer_id = $1 or rental_id in (select rental_id from dvd_rental.rental where customer_id = $1)',
+        [id],
+      );
       await target.query('delete from dvd_rental.rental where customer_id = $1', [id]);
       await target.query('delete from dvd_rental.customer where customer_id = $1', [id]);
     }
 
     const summary = await rerun();
-    expect(summary).toMatchObject({ read: customerCount - 2, markedMissing: 2, updated: 0, unchanged: customerCount - 2 });
+    expect(summary).toMatchObject({
+      read: customerCount - 2,
+      markedMissing: 2,
+      updated: 0,
+      unchanged: customerCount - 2,
+    });
     expect(await records(mongo).countDocuments()).toBe(customerCount);
     const gone = await records(mongo).find({ is_current: false }).toArray();
-    expect(gone.map((doc) => [doc._id, doc.missing_since])).toEqual([[33, SECOND_RUN], [599, SECOND_RUN]]);
+    expect(gone.map((doc) => [doc._id, doc.missing_since])).toEqual([
+      [33, SECOND_RUN],
+      [599, SECOND_RUN],
+    ]);
     expect(await rerun()).toMatchObject({ markedMissing: 0, updated: 0 });
 
     const columns = Object.keys(customer33).map((c) => pg.escapeIdentifier(c));
@@ -256,20 +316,35 @@ describe('golden-record upsert after source changes', () => {
     );
     expect(await rerun()).toMatchObject({ updated: 1, markedMissing: 0 });
     const back = (await records(mongo).findOne({ _id: 33 }))!;
-    expect(back).toMatchObject({ is_current: true, total_rental_count: 0, lifetime_value: 0, overdue_score: null, last_payment: null, last_ten_rentals: [] });
+    expect(back).toMatchObject({
+      is_current: true,
+      total_rental_count: 0,
+      lifetime_value: 0,
+      overdue_score: null,
+      last_payment: null,
+      last_ten_rentals: [],
+    });
     expect(back).not.toHaveProperty('missing_since');
   });
 });
 
 /** Checks one document against dvd_rental itself (not the views), field by field. */
 async function expectLikeDvdRental(doc: StoredGoldenRecord): Promise<void> {
-  const { rows: [customer] } = await target.query(
+  const {
+    rows: [customer],
+  } = await target.query(
     `select c.first_name, c.last_name, c.email, c.activebool, st.first_name || ' ' || st.last_name as manager
        from dvd_rental.customer c join dvd_rental.store s on s.store_id = c.store_id
        join dvd_rental.staff st on st.staff_id = s.manager_staff_id where c.customer_id = $1`,
     [doc._id],
   );
-  expect(doc).toMatchObject({ first_name: customer.first_name, last_name: customer.last_name, email: customer.email, is_active: customer.activebool, assistant_name: customer.manager });
+  expect(doc).toMatchObject({
+    first_name: customer.first_name,
+    last_name: customer.last_name,
+    email: customer.email,
+    is_active: customer.activebool,
+    assistant_name: customer.manager,
+  });
   expect(doc).not.toHaveProperty('assistant_last_name');
 
   const { rows: rentals } = await target.query(
@@ -292,15 +367,21 @@ async function expectLikeDvdRental(doc: StoredGoldenRecord): Promise<void> {
     [doc._id],
   );
   expect(doc.lifetime_value).toBeCloseTo(Number(lifetime), 2);
-  expect(doc.total_rental_count).toBe(Number(await sqlValue<string>('select count(*) as value from dvd_rental.rental where customer_id = $1', [doc._id])));
+  expect(doc.total_rental_count).toBe(
+    Number(await sqlValue<string>('select count(*) as value from dvd_rental.rental where customer_id = $1', [doc._id])),
+  );
   expect(doc.last_rental_date).toBeInstanceOf(Date);
   expect(doc.last_consolidation_date).toEqual(FIRST_RUN);
 
   const url = new URL(env.TARGET_DATABASE_URL);
-  expect(doc.sources.map((s) => s.path)).toEqual(VIEWS.map((view) => `postgres://${url.host}${url.pathname}/v_dvd_rental/${view}`));
+  expect(doc.sources.map((s) => s.path)).toEqual(
+    VIEWS.map((view) => `postgres://${url.host}${url.pathname}/v_dvd_rental/${view}`),
+  );
   expect(JSON.stringify(doc.sources)).not.toContain(`${url.username}:${url.password}@`);
   for (const [i, source] of doc.sources.entries()) {
-    const refreshedMs = await sqlValue<number>(`select (extract(epoch from max(last_refresh_date)) * 1000)::float8 as value from v_dvd_rental.${VIEWS[i]}`);
+    const refreshedMs = await sqlValue<number>(
+      `select (extract(epoch from max(last_refresh_date)) * 1000)::float8 as value from v_dvd_rental.${VIEWS[i]}`,
+    );
     expect(source.last_refresh_date?.getTime()).toBe(Math.floor(refreshedMs));
   }
 }

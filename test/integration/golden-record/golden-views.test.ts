@@ -1,7 +1,13 @@
 import pg from 'pg';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ensureViews, refreshView, refreshViews, type EnsuredView, type ViewRefresh } from '../../../activities/golden-record/views';
+import {
+  ensureViews,
+  refreshView,
+  refreshViews,
+  type EnsuredView,
+  type ViewRefresh,
+} from '../../../activities/golden-record/views';
 import { REPO_ROOT } from '../../../common/env';
 import { NotAllViewsRefreshed } from '../../../workflows/golden-record/errors';
 import type { ViewConfig } from '../../../workflows/golden-record/views-config';
@@ -18,8 +24,16 @@ import {
 import { COLUMNS, VIEWS, type ViewName } from '../../support/golden-views-columns';
 import { freshMigratedPair } from '../../support/migrated';
 
-const KEYS: Record<ViewName, string> = { customers_mv: 'customer_id', customer_aggr_mv: 'customer_id', last_rentals_mv: 'rental_id' };
-const EXPECTED = { customers_mv: expectedCustomers, customer_aggr_mv: expectedCustomerAggr, last_rentals_mv: expectedLastRentals };
+const KEYS: Record<ViewName, string> = {
+  customers_mv: 'customer_id',
+  customer_aggr_mv: 'customer_id',
+  last_rentals_mv: 'rental_id',
+};
+const EXPECTED = {
+  customers_mv: expectedCustomers,
+  customer_aggr_mv: expectedCustomerAggr,
+  last_rentals_mv: expectedLastRentals,
+};
 
 /**
  * Changes to the sample data so that every branch of the contract is exercised (the sample alone
@@ -117,7 +131,10 @@ function differences(actual: Row[], expected: Row[], key: string): string[] {
     byKey.delete(row[key]);
     if (!found) problems.push(`${key} ${row[key]}: missing from the view`);
     for (const [column, value] of found ? Object.entries(row) : []) {
-      if (found![column] !== value) problems.push(`${key} ${row[key]}: ${column} is ${JSON.stringify(found![column])}, expected ${JSON.stringify(value)}`);
+      if (found![column] !== value)
+        problems.push(
+          `${key} ${row[key]}: ${column} is ${JSON.stringify(found![column])}, expected ${JSON.stringify(value)}`,
+        );
     }
   }
   problems.push(...[...byKey.keys()].map((extra) => `${key} ${extra}: in the view, not expected`));
@@ -151,7 +168,9 @@ describe('golden-record views on a migrated dvd_rental', () => {
 
   test('ensureViews creates the views empty; the first refresh populates them plainly', async () => {
     expect(created).toEqual(VIEWS.map((view) => ({ view: `v_dvd_rental.${view}`, action: 'created' })));
-    expect(firstRefresh.map(({ view, before, refreshed, concurrently }) => ({ view, before, refreshed, concurrently }))).toEqual(
+    expect(
+      firstRefresh.map(({ view, before, refreshed, concurrently }) => ({ view, before, refreshed, concurrently })),
+    ).toEqual(
       VIEWS.map((view) => ({ view: `v_dvd_rental.${view}`, before: null, refreshed: true, concurrently: false })),
     );
     const filenodes = await Promise.all(VIEWS.map(async (view) => (await relation(`v_dvd_rental.${view}`)).filenode));
@@ -177,7 +196,9 @@ describe('golden-record views on a migrated dvd_rental', () => {
   });
 
   test.each(VIEWS)('%s: last_refresh_date is the refresh time in UTC, the same on every row', async (view) => {
-    const stamps = await rowsOf<{ at: string }>(`select distinct last_refresh_date::text as at from v_dvd_rental.${view}`);
+    const stamps = await rowsOf<{ at: string }>(
+      `select distinct last_refresh_date::text as at from v_dvd_rental.${view}`,
+    );
     expect(stamps).toHaveLength(1);
     const at = micros(stamps[0]!.at) / 1000;
     expect(at).toBeGreaterThanOrEqual(refreshWindow.from - 5);
@@ -200,10 +221,16 @@ describe('golden-record views on a migrated dvd_rental', () => {
     const rentals = expectedLastRentals(db, refresh);
     expect(customers.length).toBeGreaterThan(aggregates.length);
     expect(customers.some((c) => c.longitude !== null) && customers.some((c) => c.longitude === null)).toBe(true);
-    expect(customers.some((c) => c.full_address!.endsWith(')')) && customers.some((c) => !c.full_address!.endsWith(')'))).toBe(true);
-    expect(customers.some((c) => c.full_address !== `${c.address}, ${c.city}, ${c.country} (${c.district})`)).toBe(true);
+    expect(
+      customers.some((c) => c.full_address!.endsWith(')')) && customers.some((c) => !c.full_address!.endsWith(')')),
+    ).toBe(true);
+    expect(customers.some((c) => c.full_address !== `${c.address}, ${c.city}, ${c.country} (${c.district})`)).toBe(
+      true,
+    );
     expect(aggregates.some((a) => a.last_payment === null)).toBe(true);
-    expect(aggregates.some((a) => a.last_year_rental_count !== '0' && a.last_year_rental_count !== a.total_rental_count)).toBe(true);
+    expect(
+      aggregates.some((a) => a.last_year_rental_count !== '0' && a.last_year_rental_count !== a.total_rental_count),
+    ).toBe(true);
     expect(aggregates.some((a) => a.most_recent_film_year !== '2006')).toBe(true);
     expect(rentals.some((r) => r.category === null) && rentals.some((r) => r.is_completed === 'false')).toBe(true);
     expect(rentals.some((r) => r.is_overdue === 'true') && rentals.some((r) => r.is_overdue === 'false')).toBe(true);
@@ -230,22 +257,31 @@ describe('golden-record views on a migrated dvd_rental', () => {
       [`v_dvd_rental.${view}`],
     );
     const entry = views.find((candidate) => candidate.materialized_view === view)!;
-    expect(entry.sources.map((source) => `${source.schema}.${source.table}`).sort()).toEqual(read.map(({ name }) => name));
+    expect(entry.sources.map((source) => `${source.schema}.${source.table}`).sort()).toEqual(
+      read.map(({ name }) => name),
+    );
   });
 
-  test.each(VIEWS)('refreshView refreshes the populated %s concurrently: the timestamp moves, the relation stays', async (view) => {
-    const name = `v_dvd_rental.${view}`;
-    const [before, previous] = [await relation(name), await lastRefresh(name)];
-    const refresh = await refreshView({ target, schema: 'v_dvd_rental', view });
-    expect(refresh).toMatchObject({ view: name, before: iso(previous!), refreshed: true, concurrently: true });
-    expect(refresh.after! > refresh.before!).toBe(true);
-    expect(await lastRefresh(name)).not.toBe(previous);
-    // CONCURRENTLY updates rows in place; a plain refresh would swap in a new relation file.
-    expect((await relation(name)).filenode).toBe(before.filenode);
-  });
+  test.each(VIEWS)(
+    'refreshView refreshes the populated %s concurrently: the timestamp moves, the relation stays',
+    async (view) => {
+      const name = `v_dvd_rental.${view}`;
+      const [before, previous] = [await relation(name), await lastRefresh(name)];
+      const refresh = await refreshView({ target, schema: 'v_dvd_rental', view });
+      expect(refresh).toMatchObject({ view: name, before: iso(previous!), refreshed: true, concurrently: true });
+      expect(refresh.after! > refresh.before!).toBe(true);
+      expect(await lastRefresh(name)).not.toBe(previous);
+      // CONCURRENTLY updates rows in place; a plain refresh would swap in a new relation file.
+      expect((await relation(name)).filenode).toBe(before.filenode);
+    },
+  );
 
   describe('with a view whose last_refresh_date cannot change', () => {
-    const frozen: ViewConfig = { schema: 'views_scratch', materialized_view: 'frozen_mv', sources: [{ schema: 'dvd_rental', table: 'store' }] };
+    const frozen: ViewConfig = {
+      schema: 'views_scratch',
+      materialized_view: 'frozen_mv',
+      sources: [{ schema: 'dvd_rental', table: 'store' }],
+    };
 
     beforeAll(async () => {
       await target.query(`create schema if not exists views_scratch`);
@@ -257,7 +293,10 @@ describe('golden-record views on a migrated dvd_rental', () => {
     });
 
     async function failure(config: ViewConfig[]): Promise<NotAllViewsRefreshed> {
-      const error: unknown = await refreshViews({ target, views: config }).then(() => undefined, (reason: unknown) => reason);
+      const error: unknown = await refreshViews({ target, views: config }).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
       expect(error).toBeInstanceOf(NotAllViewsRefreshed);
       return error as NotAllViewsRefreshed;
     }
@@ -268,7 +307,9 @@ describe('golden-record views on a migrated dvd_rental', () => {
       const error = await failure([views[0]!, frozen, ...views.slice(1)]);
       expect(error.name).toBe('NotAllViewsRefreshed');
       expect(error.views).toEqual(['views_scratch.frozen_mv']);
-      expect(error.message).toBe('Not all views refreshed: views_scratch.frozen_mv (last_refresh_date stayed 2001-02-03T02:05:06.000000Z)');
+      expect(error.message).toBe(
+        'Not all views refreshed: views_scratch.frozen_mv (last_refresh_date stayed 2001-02-03T02:05:06.000000Z)',
+      );
       (await stamps()).forEach((stamp, index) => expect(stamp).not.toBe(before[index]));
     });
 
@@ -276,38 +317,59 @@ describe('golden-record views on a migrated dvd_rental', () => {
       const missing: ViewConfig = { ...frozen, materialized_view: 'missing_mv' };
       const error = await failure([missing, ...views, frozen]);
       expect(error.views).toEqual(['views_scratch.missing_mv', 'views_scratch.frozen_mv']);
-      expect(error.message).toContain('views_scratch.missing_mv (refresh failed: views_scratch.missing_mv is not a materialized view');
+      expect(error.message).toContain(
+        'views_scratch.missing_mv (refresh failed: views_scratch.missing_mv is not a materialized view',
+      );
     });
   });
 
   test('ensureViews again changes nothing: same relations, still populated', async () => {
     const before = await Promise.all(VIEWS.map((view) => relation(`v_dvd_rental.${view}`)));
     const counts = await Promise.all(VIEWS.map(async (view) => (await viewRows(view)).length));
-    expect(await ensureViews({ target })).toEqual(VIEWS.map((view) => ({ view: `v_dvd_rental.${view}`, action: 'unchanged' })));
+    expect(await ensureViews({ target })).toEqual(
+      VIEWS.map((view) => ({ view: `v_dvd_rental.${view}`, action: 'unchanged' })),
+    );
     expect(await Promise.all(VIEWS.map((view) => relation(`v_dvd_rental.${view}`)))).toEqual(before);
     expect(await Promise.all(VIEWS.map(async (view) => (await viewRows(view)).length))).toEqual(counts);
   });
 
   test('ensureViews restores a dropped unique index', async () => {
     await target.query('drop index v_dvd_rental.last_rentals_mv_rental_id_key');
-    expect((await ensureViews({ target })).map(({ action }) => action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
-    expect(await refreshView({ target, schema: 'v_dvd_rental', view: 'last_rentals_mv' })).toMatchObject({ refreshed: true, concurrently: true });
+    expect((await ensureViews({ target })).map(({ action }) => action)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+    ]);
+    expect(await refreshView({ target, schema: 'v_dvd_rental', view: 'last_rentals_mv' })).toMatchObject({
+      refreshed: true,
+      concurrently: true,
+    });
   });
 
   test('ensureViews recreates a view whose columns or query differ from its file', async () => {
     const file = await readFile(path.join(REPO_ROOT, 'sql', 'golden-record', 'customers_mv.sql'), 'utf8');
-    const olderQuery = file.replace('cu.first_name::text as first_name', 'upper(cu.first_name) as first_name').replace('with no data', 'with data');
+    const olderQuery = file
+      .replace('cu.first_name::text as first_name', 'upper(cu.first_name) as first_name')
+      .replace('with no data', 'with data');
     expect(olderQuery).not.toBe(file);
-    for (const older of [`create materialized view v_dvd_rental.customers_mv as select customer_id from dvd_rental.customer`, olderQuery]) {
+    for (const older of [
+      `create materialized view v_dvd_rental.customers_mv as select customer_id from dvd_rental.customer`,
+      olderQuery,
+    ]) {
       await target.query('drop materialized view v_dvd_rental.customers_mv');
       await target.query(older);
       const ensured = await ensureViews({ target });
       expect(ensured.map(({ action }) => action)).toEqual(['recreated', 'unchanged', 'unchanged']);
       expect(await relation('v_dvd_rental.customers_mv')).toMatchObject({ populated: false });
-      expect(await refreshView({ target, schema: 'v_dvd_rental', view: 'customers_mv' })).toMatchObject({ refreshed: true, concurrently: false });
+      expect(await refreshView({ target, schema: 'v_dvd_rental', view: 'customers_mv' })).toMatchObject({
+        refreshed: true,
+        concurrently: false,
+      });
     }
     const actual = await viewRows('customers_mv');
-    expect(differences(actual, expectedCustomers(await loadDvdRental(target), actual[0]!.last_refresh_date!), 'customer_id')).toEqual([]);
+    expect(
+      differences(actual, expectedCustomers(await loadDvdRental(target), actual[0]!.last_refresh_date!), 'customer_id'),
+    ).toEqual([]);
   });
 
   test('dvd_rental.city has nullable coordinates with range checks, added once', async () => {
@@ -324,9 +386,18 @@ describe('golden-record views on a migrated dvd_rental', () => {
     );
     expect(checks.map(({ name }) => name)).toEqual(['city_latitude_range', 'city_longitude_range']);
     const update = (set: string) => target.query(`update dvd_rental.city set ${set} where city_id = 1`);
-    await expect(update('latitude = 90.000001')).rejects.toMatchObject({ code: '23514', constraint: 'city_latitude_range' });
-    await expect(update('latitude = -90.5')).rejects.toMatchObject({ code: '23514', constraint: 'city_latitude_range' });
-    await expect(update('longitude = 180.5')).rejects.toMatchObject({ code: '23514', constraint: 'city_longitude_range' });
+    await expect(update('latitude = 90.000001')).rejects.toMatchObject({
+      code: '23514',
+      constraint: 'city_latitude_range',
+    });
+    await expect(update('latitude = -90.5')).rejects.toMatchObject({
+      code: '23514',
+      constraint: 'city_latitude_range',
+    });
+    await expect(update('longitude = 180.5')).rejects.toMatchObject({
+      code: '23514',
+      constraint: 'city_longitude_range',
+    });
     await update('latitude = -90, longitude = 180');
     expect(await rowsOf(`select latitude::text, longitude::text from dvd_rental.city where city_id = 1`)).toEqual([
       { latitude: '-90.000000', longitude: '180.000000' },

@@ -38,7 +38,9 @@ describe('npm run migrate', () => {
     const env = await freshDvdRentalPair({ source: 'cli_source', target: 'cli_target' });
     const tables = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'migration.json'), 'utf8'));
     const good = configFile(`cli-${Date.now()}`, tables);
-    const bad = configFile(`cli-bad-${Date.now()}`, [{ name: 'nope', schema_in: 'public', schema_out: 'x', depends_on: [] }]);
+    const bad = configFile(`cli-bad-${Date.now()}`, [
+      { name: 'nope', schema_in: 'public', schema_out: 'x', depends_on: [] },
+    ]);
     const { ok, failed, labels } = await withWorker(async ({ client, taskQueue }) => {
       const cliEnv = {
         SOURCE_DATABASE_URL: env.SOURCE_DATABASE_URL,
@@ -48,16 +50,26 @@ describe('npm run migrate', () => {
       const ok = await migrateCli(['--config', good], cliEnv);
       const workflowId = /started (\S+):/.exec(ok.stdout)?.[1] ?? 'no workflow id printed';
       const { typedSearchAttributes, memo } = await client.workflow.getHandle(workflowId).describe();
-      const labels = { pipeline: typedSearchAttributes.get(PIPELINE), businessDate: typedSearchAttributes.get(BUSINESS_DATE), memo };
+      const labels = {
+        pipeline: typedSearchAttributes.get(PIPELINE),
+        businessDate: typedSearchAttributes.get(BUSINESS_DATE),
+        memo,
+      };
       return { ok, failed: await migrateCli(['--config', bad], cliEnv), labels };
     }, env);
 
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/migration cli-\d+: succeeded/);
     expect(ok.stdout).toMatch(/payment +copied +full +\d+ rows/);
-    expect(ok.stdout).toMatch(/Web UI: http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\/migration-cli-\d+-\d{4}-\d{2}-\d{2}\//);
+    expect(ok.stdout).toMatch(
+      /Web UI: http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\/migration-cli-\d+-\d{4}-\d{2}-\d{2}\//,
+    );
     // findable in the Web UI like every other run: `Pipeline = "migration"`, its business date
-    expect(labels).toEqual({ pipeline: 'migration', businessDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), memo: { startedBy: 'cli' } });
+    expect(labels).toEqual({
+      pipeline: 'migration',
+      businessDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      memo: { startedBy: 'cli' },
+    });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('public.nope does not exist in the source');
   });

@@ -36,7 +36,12 @@ describe('generateConfig on a real database', () => {
   });
 
   test('a subset keeps the foreign keys inside it and warns about the others', async () => {
-    const generated = await generateConfig({ db: pool, schemaIn: 'public', schemaOut: 'x', tables: ['payment', 'rental'] });
+    const generated = await generateConfig({
+      db: pool,
+      schemaIn: 'public',
+      schemaOut: 'x',
+      tables: ['payment', 'rental'],
+    });
     expect(generated.tables).toEqual([table('rental', [], 'public', 'x'), table('payment', ['rental'], 'public', 'x')]);
     expect(generated.warnings).toEqual([
       'payment.payment_customer_id_fkey references public.customer, which is not in the config: it must already be in the target',

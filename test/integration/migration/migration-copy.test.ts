@@ -1,7 +1,12 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import pg from 'pg';
-import { applyDeletes, copyTable, type CopyProgress, type CopyTableOptions } from '../../../activities/migration/copy-table';
+import {
+  applyDeletes,
+  copyTable,
+  type CopyProgress,
+  type CopyTableOptions,
+} from '../../../activities/migration/copy-table';
 import { TableDataError, VerificationError } from '../../../workflows/migration/errors';
 import type { TableSpec } from '../../../workflows/migration/types';
 import { adminUrl } from '../../../stack/postgres';
@@ -88,7 +93,9 @@ async function databaseWith(name: string, schema: string, settings: Record<strin
 async function read<T extends pg.QueryResultRow>(pool: pg.Pool, sql: string): Promise<T[]> {
   const client = await pool.connect();
   try {
-    await client.query(`begin; set local timezone = 'UTC'; set local datestyle = 'ISO'; set local extra_float_digits = 3`);
+    await client.query(
+      `begin; set local timezone = 'UTC'; set local datestyle = 'ISO'; set local extra_float_digits = 3`,
+    );
     const { rows } = await client.query<T>(sql);
     await client.query('commit');
     return rows;
@@ -120,7 +127,8 @@ afterAll(async () => {
 
 beforeEach(resetData);
 
-const FILM_COLUMNS = 'film_id, title, rating::text, rental_rate, length, special_features, fulltext::text, score, released_at';
+const FILM_COLUMNS =
+  'film_id, title, rating::text, rental_rate, length, special_features, fulltext::text, score, released_at';
 
 describe('full copy', () => {
   test('copies every row and value exactly; the generated column is recomputed by the target', async () => {
@@ -152,11 +160,15 @@ describe('full copy', () => {
       `select sum(hash_record_extended(row(city_id, city collate "C", country_id, last_update), 0))::text as checksum from public.city`,
     );
     expect(result.checksum).toBe(expected!.checksum);
-    expect(await read(target, 'select min(city_id), max(city_id) from dvd_rental.city')).toEqual([{ min: 1, max: 100 }]);
+    expect(await read(target, 'select min(city_id), max(city_id) from dvd_rental.city')).toEqual([
+      { min: 1, max: 100 },
+    ]);
   });
 
   test('a row the target rejects fails the copy with TableDataError and leaves no row', async () => {
-    await source.query(`insert into review select g, case when g <> 600 then 'fine' end from generate_series(1, 1000) g`);
+    await source.query(
+      `insert into review select g, case when g <> 600 then 'fine' end from generate_series(1, 1000) g`,
+    );
 
     const failure = copy('review', { mode: 'full' });
 
@@ -173,9 +185,12 @@ describe('full copy', () => {
     const result = await copy('event_log', { mode: 'full' });
 
     expect(result).toMatchObject({ mode: 'full', rows: 29, changes: { inserted: 29, updated: 0, deleted: 0 } });
-    expect(await read(target, `select count(*)::int as n from dvd_rental.event_log where message in ('event 3', 'target only')`)).toEqual([
-      { n: 0 },
-    ]);
+    expect(
+      await read(
+        target,
+        `select count(*)::int as n from dvd_rental.event_log where message in ('event 3', 'target only')`,
+      ),
+    ).toEqual([{ n: 0 }]);
   });
 
   test('a populated table other tables reference is replaced by key, so their rows stay valid', async () => {
@@ -187,7 +202,9 @@ describe('full copy', () => {
 
     expect(result).toMatchObject({ mode: 'sync', changes: { inserted: 0, updated: 1, deleted: 0 } });
     expect(result.notes).toEqual([expect.stringContaining('referenced by dvd_rental.city')]);
-    expect(await read(target, 'select country from dvd_rental.country where country_id = 5')).toEqual([{ country: 'Renamed' }]);
+    expect(await read(target, 'select country from dvd_rental.country where country_id = 5')).toEqual([
+      { country: 'Renamed' },
+    ]);
     expect(await count(target, 'dvd_rental.city')).toBe(100);
   });
 });
@@ -199,7 +216,8 @@ describe('sync', () => {
     await target.query('update dvd_rental.city set longitude = city_id + 0.5, latitude = -city_id');
   }
 
-  const rowVersions = () => read(target, 'select city_id, xmin::text, xmax::text from dvd_rental.city order by city_id');
+  const rowVersions = () =>
+    read(target, 'select city_id, xmin::text, xmax::text from dvd_rental.city order by city_id');
 
   test('brings over exactly the inserted, updated and deleted rows and keeps target-only columns', async () => {
     await copiedCitiesWithCoordinates();
@@ -211,7 +229,10 @@ describe('sync', () => {
     const result = await copy('city');
 
     expect(result).toMatchObject({ mode: 'sync', rows: 101, changes: { inserted: 2, updated: 1, deleted: 1 } });
-    const cities = await read(target, 'select city_id, city, longitude from dvd_rental.city where city_id in (7, 8, 9, 101)');
+    const cities = await read(
+      target,
+      'select city_id, city, longitude from dvd_rental.city where city_id in (7, 8, 9, 101)',
+    );
     expect(cities).toEqual([
       { city_id: 7, city: 'Changed', longitude: 7.5 },
       { city_id: 8, city: 'City 8', longitude: 8.5 },
@@ -273,7 +294,8 @@ describe('sync', () => {
     expect(city).toMatchObject({ rows: 95, changes: { deleted: 0 }, pendingDeletes: 5 });
 
     const deleted = [];
-    for (const table of ['city', 'country']) deleted.push(await applyDeletes({ source, target, table: spec(table), deletes: 'delete' }));
+    for (const table of ['city', 'country'])
+      deleted.push(await applyDeletes({ source, target, table: spec(table), deletes: 'delete' }));
 
     expect(deleted).toEqual([
       { table: 'dvd_rental.city', deleted: 5 },
@@ -301,7 +323,9 @@ describe('sync', () => {
                         create trigger shout before update on dvd_rental.city for each row execute function dvd_rental.shout()`);
     try {
       await expect(copy('city')).rejects.toThrow(VerificationError);
-      await expect(copy('city')).rejects.toThrow(/dvd_rental\.city: source has 100 rows \(checksum -?\d+\), target has 100 rows \(checksum -?\d+\)/);
+      await expect(copy('city')).rejects.toThrow(
+        /dvd_rental\.city: source has 100 rows \(checksum -?\d+\), target has 100 rows \(checksum -?\d+\)/,
+      );
       expect(await read(target, 'select city from dvd_rental.city where city_id = 7')).toEqual([{ city: 'City 7' }]);
     } finally {
       await target.query('drop trigger shout on dvd_rental.city; drop function dvd_rental.shout()');

@@ -11,7 +11,9 @@ import type { TableSpec } from '../../../workflows/migration/types';
 import { adminUrl } from '../../../stack/postgres';
 import { freshDatabase, testEnv } from '../../support/stack';
 
-const archivePath = process.env.DVDRENTAL_ARCHIVE ?? path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'datasets', 'dvdrental.tar');
+const archivePath =
+  process.env.DVDRENTAL_ARCHIVE ??
+  path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'datasets', 'dvdrental.tar');
 const archiveTest = fs.existsSync(archivePath) ? test : test.skip;
 
 const DVD_RENTAL_CONFIG: TableSpec[] = DVD_RENTAL_TABLES.map((name) => ({
@@ -54,7 +56,8 @@ describe('target schema from the generated dvd_rental', () => {
   let source: pg.Pool;
   let target: pg.Pool;
   const input = () => ({ source, target, tables: DVD_RENTAL_CONFIG });
-  const sourceSignature = async () => moved(await qualifiedSignature('schema_gen_source', 'public'), 'public', 'dvd_rental');
+  const sourceSignature = async () =>
+    moved(await qualifiedSignature('schema_gen_source', 'public'), 'public', 'dvd_rental');
 
   beforeAll(async () => {
     source = await database('schema_gen_source');
@@ -88,7 +91,9 @@ describe('target schema from the generated dvd_rental', () => {
     );
     expect(year.rows).toEqual([{ base: 'integer', check: 'CHECK (((VALUE >= 1901) AND (VALUE <= 2155)))' }]);
     // The generator's sequences are OWNED BY their columns, so the target's are too.
-    expect(await value(target, `select pg_get_serial_sequence('dvd_rental.film', 'film_id')`)).toBe('dvd_rental.film_film_id_seq');
+    expect(await value(target, `select pg_get_serial_sequence('dvd_rental.film', 'film_id')`)).toBe(
+      'dvd_rental.film_film_id_seq',
+    );
   });
 
   test('a second run reuses every table and adds nothing', async () => {
@@ -96,7 +101,9 @@ describe('target schema from the generated dvd_rental', () => {
     const prepared = await prepareTargetSchema(input());
     expect(prepared).toMatchObject({ created: [], reused: TARGET_TABLES, recreated: [] });
     const finished = await finishTargetSchema(input());
-    expect([...finished.keys, ...finished.indexes, ...finished.foreignKeys].filter((line) => !line.endsWith(': present'))).toEqual([]);
+    expect(
+      [...finished.keys, ...finished.indexes, ...finished.foreignKeys].filter((line) => !line.endsWith(': present')),
+    ).toEqual([]);
     expect(await qualifiedSignature('schema_gen_target', 'dvd_rental')).toEqual(before);
   });
 
@@ -104,18 +111,29 @@ describe('target schema from the generated dvd_rental', () => {
     await target.query(`insert into dvd_rental.country (country_id, country) values (7, 'Atlantis'), (500, 'Lemuria')`);
     const finished = await finishTargetSchema(input());
     expect(finished.sequences).toContain('dvd_rental.country_country_id_seq = 500');
-    expect(await value(target, `insert into dvd_rental.country (country) values ('Mu') returning country_id`)).toBe(501);
+    expect(await value(target, `insert into dvd_rental.country (country) values ('Mu') returning country_id`)).toBe(
+      501,
+    );
     expect(await value(target, `select nextval('dvd_rental.category_category_id_seq')::int`)).toBe(1);
   });
 
   test('a target table with extra columns is reused and keeps them', async () => {
-    await target.query(`alter table dvd_rental.city add column longitude double precision, add column latitude double precision`);
+    await target.query(
+      `alter table dvd_rental.city add column longitude double precision, add column latitude double precision`,
+    );
     const prepared = await prepareTargetSchema(input());
     expect(prepared.reused).toContain('dvd_rental.city');
     const columns = await target.query(
       `select column_name from information_schema.columns where table_schema = 'dvd_rental' and table_name = 'city' order by 1`,
     );
-    expect(columns.rows.map((row) => row.column_name)).toEqual(['city', 'city_id', 'country_id', 'last_update', 'latitude', 'longitude']);
+    expect(columns.rows.map((row) => row.column_name)).toEqual([
+      'city',
+      'city_id',
+      'country_id',
+      'last_update',
+      'latitude',
+      'longitude',
+    ]);
   });
 
   test('an incompatible table is refused, naming table and column, and recreate rebuilds it', async () => {
@@ -124,7 +142,9 @@ describe('target schema from the generated dvd_rental', () => {
 
     const refused = prepareTargetSchema(input());
     await expect(refused).rejects.toThrow(SchemaIncompatibleError);
-    await expect(refused).rejects.toThrow(/dvd_rental\.film .*column length: source type smallint, target type integer/);
+    await expect(refused).rejects.toThrow(
+      /dvd_rental\.film .*column length: source type smallint, target type integer/,
+    );
     // One transaction: the refused run created nothing, not even the missing table.
     expect(await value(target, `select to_regclass('dvd_rental.store')`)).toBeNull();
 
@@ -198,7 +218,12 @@ describe('hostile names, identity, generated columns and collations', () => {
   const WEIRD = `${QUOTED_OUT}."we""ird; drop"`;
   let source: pg.Pool;
   let target: pg.Pool;
-  const tables: TableSpec[] = ['we"ird; drop', 'child'].map((name) => ({ name, schema_in: 'scratch', schema_out: OUT, depends_on: [] }));
+  const tables: TableSpec[] = ['we"ird; drop', 'child'].map((name) => ({
+    name,
+    schema_in: 'scratch',
+    schema_out: OUT,
+    depends_on: [],
+  }));
   const withoutOutsider = (lines: string[]) => lines.filter((line) => !line.includes('outsider'));
 
   beforeAll(async () => {
@@ -229,24 +254,38 @@ describe('hostile names, identity, generated columns and collations', () => {
       `${OUT}.child.child_parent_id_fkey: created`,
     ]);
 
-    const expected = moved(withoutOutsider(await qualifiedSignature('schema_hostile_source', 'scratch')), 'scratch', QUOTED_OUT);
+    const expected = moved(
+      withoutOutsider(await qualifiedSignature('schema_hostile_source', 'scratch')),
+      'scratch',
+      QUOTED_OUT,
+    );
     expect(withoutOutsider(await qualifiedSignature('schema_hostile_target', OUT))).toEqual(expected);
-    expect(expected.some((line) => line.includes(`nextval('${QUOTED_OUT}."we""ird; drop_serial_no_seq"'::regclass)`))).toBe(true);
+    expect(
+      expected.some((line) => line.includes(`nextval('${QUOTED_OUT}."we""ird; drop_serial_no_seq"'::regclass)`)),
+    ).toBe(true);
   });
 
   test('identity, generated, default and collated columns behave as in the source', async () => {
-    const { rows } = await target.query(`insert into ${WEIRD} ("na""me", price) values ('a', 2) returning id, doubled, mood, serial_no`);
+    const { rows } = await target.query(
+      `insert into ${WEIRD} ("na""me", price) values ('a', 2) returning id, doubled, mood, serial_no`,
+    );
     expect(rows).toEqual([{ id: 10, doubled: '4.00', mood: 'ok', serial_no: 1 }]);
     expect(await value(target, `insert into ${WEIRD} ("na""me", price) values ('b', 3) returning id`)).toBe(15);
-    await expect(target.query(`insert into ${WEIRD} ("na""me", price) values ('c', -1)`)).rejects.toThrow(/positive_check/);
-    await expect(target.query(`insert into ${WEIRD} ("na""me", price) values ('d', 1500)`)).rejects.toThrow(/price; check/);
+    await expect(target.query(`insert into ${WEIRD} ("na""me", price) values ('c', -1)`)).rejects.toThrow(
+      /positive_check/,
+    );
+    await expect(target.query(`insert into ${WEIRD} ("na""me", price) values ('d', 1500)`)).rejects.toThrow(
+      /price; check/,
+    );
     const collation = await value(
       target,
       `select collation_name from information_schema.columns where table_schema = $1 and column_name = 'na"me'`,
       [OUT],
     );
     expect(collation).toBe('C');
-    expect(await value(target, `select pg_get_serial_sequence($1, 'serial_no')`, [WEIRD])).toBe(`${QUOTED_OUT}."we""ird; drop_serial_no_seq"`);
+    expect(await value(target, `select pg_get_serial_sequence($1, 'serial_no')`, [WEIRD])).toBe(
+      `${QUOTED_OUT}."we""ird; drop_serial_no_seq"`,
+    );
   });
 
   test('a rerun reuses both tables', async () => {
@@ -271,13 +310,19 @@ describe('target schema from the dvd_rental archive', () => {
     const prepared = await prepareTargetSchema(input);
     expect(prepared.created).toEqual(TARGET_TABLES);
     expect(prepared.notReplicated).toEqual(
-      expect.arrayContaining(['function public.last_updated()', 'trigger last_updated on public.film', 'view public.actor_info']),
+      expect.arrayContaining([
+        'function public.last_updated()',
+        'trigger last_updated on public.film',
+        'view public.actor_info',
+      ]),
     );
     await finishTargetSchema(input);
 
     const expected = moved(await qualifiedSignature('schema_archive_source', 'public'), 'public', 'dvd_rental');
     expect(await qualifiedSignature('schema_archive_target', 'dvd_rental')).toEqual(expected);
-    expect(expected).toContain(`column film.film_id integer not null default nextval('dvd_rental.film_film_id_seq'::regclass)`);
+    expect(expected).toContain(
+      `column film.film_id integer not null default nextval('dvd_rental.film_film_id_seq'::regclass)`,
+    );
     expect(await value(source, `select pg_get_serial_sequence('public.film', 'film_id')`)).toBeNull();
     expect(await value(target, `select pg_get_serial_sequence('dvd_rental.film', 'film_id')`)).toBeNull();
   });

@@ -37,7 +37,9 @@ describe('migration workflow with stubbed activities (time-skipping)', () => {
     expect(DVD_RENTAL.filter((table) => indexOfEvent(stubs.log, `end ${table.name}`) < 0)).toEqual([]);
     const tooEarly = DVD_RENTAL.flatMap((table) =>
       table.depends_on
-        .filter((dependency) => indexOfEvent(stubs.log, `start ${table.name}`) < indexOfEvent(stubs.log, `end ${dependency}`))
+        .filter(
+          (dependency) => indexOfEvent(stubs.log, `start ${table.name}`) < indexOfEvent(stubs.log, `end ${dependency}`),
+        )
         .map((dependency) => `${table.name} started before ${dependency} was copied`),
     );
     expect(tooEarly).toEqual([]);
@@ -60,14 +62,18 @@ describe('migration workflow with stubbed activities (time-skipping)', () => {
     const result = cause.details![0] as MigrationResult;
     const state = Object.fromEntries(result.tables.map((table) => [table.table, table.state]));
     expect(state.film).toBe('failed');
-    for (const dependent of dependents(DVD_RENTAL, 'film')) expect([dependent, state[dependent]]).toEqual([dependent, 'not_run']);
+    for (const dependent of dependents(DVD_RENTAL, 'film'))
+      expect([dependent, state[dependent]]).toEqual([dependent, 'not_run']);
 
     const failedAt = indexOfEvent(stubs.log, 'fail film');
     expect(failedAt).toBeGreaterThan(-1);
     expect(stubs.log.events.slice(failedAt).filter((event) => event.startsWith('start '))).toEqual([]);
     const started = new Set(startedTables(stubs.log));
     for (const [table, tableState] of Object.entries(state)) {
-      expect([table, tableState]).toEqual([table, started.has(table) ? expect.stringMatching(/^(copied|failed)$/) : 'not_run']);
+      expect([table, tableState]).toEqual([
+        table,
+        started.has(table) ? expect.stringMatching(/^(copied|failed)$/) : 'not_run',
+      ]);
     }
     expect(started.size).toBeLessThan(DVD_RENTAL.length);
   });

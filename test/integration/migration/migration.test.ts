@@ -65,10 +65,24 @@ describe('migration workflow on dvd_rental', () => {
       await tableChecksums(source, 'public', DVD_RENTAL_TABLES),
     );
     const count = async (sql: string) => Number((await target.query(sql)).rows[0].n);
-    expect(await count(`select count(*) n from pg_constraint c join pg_namespace n on n.oid = c.connamespace where n.nspname = 'dvd_rental' and contype = 'f'`)).toBe(18);
-    expect(await count(`select count(*) n from pg_constraint c join pg_namespace n on n.oid = c.connamespace where n.nspname = 'dvd_rental' and contype = 'p'`)).toBe(15);
-    expect(await count(`select count(*) n from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = 'dvd_rental' and t.typname in ('mpaa_rating', 'year') and t.typtype in ('e', 'd')`)).toBe(2);
-    const { rows } = await target.query(`select nextval('dvd_rental.rental_rental_id_seq') as next, (select max(rental_id) from dvd_rental.rental) as max`);
+    expect(
+      await count(
+        `select count(*) n from pg_constraint c join pg_namespace n on n.oid = c.connamespace where n.nspname = 'dvd_rental' and contype = 'f'`,
+      ),
+    ).toBe(18);
+    expect(
+      await count(
+        `select count(*) n from pg_constraint c join pg_namespace n on n.oid = c.connamespace where n.nspname = 'dvd_rental' and contype = 'p'`,
+      ),
+    ).toBe(15);
+    expect(
+      await count(
+        `select count(*) n from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = 'dvd_rental' and t.typname in ('mpaa_rating', 'year') and t.typtype in ('e', 'd')`,
+      ),
+    ).toBe(2);
+    const { rows } = await target.query(
+      `select nextval('dvd_rental.rental_rental_id_seq') as next, (select max(rental_id) from dvd_rental.rental) as max`,
+    );
     expect(Number(rows[0].next)).toBeGreaterThan(Number(rows[0].max));
     expect(result.notReplicated).toEqual(expect.arrayContaining([expect.stringMatching(/^view public\.actor_info$/)]));
   });
@@ -76,7 +90,12 @@ describe('migration workflow on dvd_rental', () => {
   test('a second run syncs and changes nothing', async () => {
     const result = await withWorker((harness) => migrate(harness, 'migration-unchanged'), env);
     for (const table of result.tables) {
-      expect([table.table, table.state, table.mode, table.changes]).toEqual([table.table, 'copied', 'sync', { inserted: 0, updated: 0, deleted: 0 }]);
+      expect([table.table, table.state, table.mode, table.changes]).toEqual([
+        table.table,
+        'copied',
+        'sync',
+        { inserted: 0, updated: 0, deleted: 0 },
+      ]);
     }
   });
 
@@ -85,7 +104,9 @@ describe('migration workflow on dvd_rental', () => {
     await target.query('update dvd_rental.city set longitude = city_id / 10.0');
     await source.query(`insert into actor (first_name, last_name) values ('NEW', 'ACTOR')`);
     await source.query(`update customer set email = 'changed@example.org' where customer_id = 1`);
-    const { rows } = await source.query('delete from payment where payment_id = (select min(payment_id) from payment) returning payment_id');
+    const { rows } = await source.query(
+      'delete from payment where payment_id = (select min(payment_id) from payment) returning payment_id',
+    );
     const deleted = rows[0].payment_id;
 
     const result = byTable(await withWorker((harness) => migrate(harness, 'migration-sync'), env));
@@ -95,14 +116,22 @@ describe('migration workflow on dvd_rental', () => {
     expect(result.payment!.changes).toEqual({ inserted: 0, updated: 0, deleted: 1 });
     const untouched = Object.values(result).filter((t) => !['actor', 'customer', 'payment'].includes(t.table));
     for (const table of untouched) expect(table.changes).toEqual({ inserted: 0, updated: 0, deleted: 0 });
-    expect((await target.query(`select email from dvd_rental.customer where customer_id = 1`)).rows[0].email).toBe('changed@example.org');
-    expect((await target.query(`select count(*)::int n from dvd_rental.payment where payment_id = $1`, [deleted])).rows[0].n).toBe(0);
-    expect((await target.query(`select count(*)::int n from dvd_rental.city where longitude = city_id / 10.0`)).rows[0].n).toBe(600);
+    expect((await target.query(`select email from dvd_rental.customer where customer_id = 1`)).rows[0].email).toBe(
+      'changed@example.org',
+    );
+    expect(
+      (await target.query(`select count(*)::int n from dvd_rental.payment where payment_id = $1`, [deleted])).rows[0].n,
+    ).toBe(0);
+    expect(
+      (await target.query(`select count(*)::int n from dvd_rental.city where longitude = city_id / 10.0`)).rows[0].n,
+    ).toBe(600);
   });
 
   test('a table missing in the source is a config error naming it', async () => {
     const tables = [{ name: 'no_such_table', schema_in: 'public', schema_out: 'dvd_rental', depends_on: [] }];
-    const failure = await failureOf(withWorker((harness) => migrate(harness, 'migration-missing-table', { tables }), env));
+    const failure = await failureOf(
+      withWorker((harness) => migrate(harness, 'migration-missing-table', { tables }), env),
+    );
     expect(failure.cause?.message).toContain('public.no_such_table does not exist in the source');
   });
 });
@@ -116,7 +145,9 @@ describe('a table that fails mid-copy', () => {
       const tables = await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG);
       await prepareTargetSchema({ source, target, tables, recreate: false });
       // A constraint only the target has: some rentals break it half-way through the table.
-      await target.query(`alter table dvd_rental.rental add constraint returned_early check (return_date < '2005-08-01')`);
+      await target.query(
+        `alter table dvd_rental.rental add constraint returned_early check (return_date < '2005-08-01')`,
+      );
       const serial = { ...DEFAULT_OPTIONS, parallelism: 1 };
 
       const failure = await failureOf(
@@ -137,7 +168,12 @@ describe('a table that fails mid-copy', () => {
       expect(rerun.rental!.state).toBe('copied');
       expect(rerun.payment!.state).toBe('copied');
       expect(rerun.customer!.state).toBe('skipped');
-      expect(Object.values(rerun).filter((t) => t.state === 'copied').map((t) => t.table).sort()).toEqual(['payment', 'rental', 'store']);
+      expect(
+        Object.values(rerun)
+          .filter((t) => t.state === 'copied')
+          .map((t) => t.table)
+          .sort(),
+      ).toEqual(['payment', 'rental', 'store']);
     } finally {
       await source.end();
       await target.end();

@@ -76,7 +76,10 @@ describe('worker observability', () => {
     const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
     expect(response.status).toBe(200);
     const body = await response.text();
-    const completed = new RegExp(`^temporal_workflow_completed\\{[^}]*workflow_type="healthCheckWorkflow"[^}]*\\} 1$`, 'm');
+    const completed = new RegExp(
+      `^temporal_workflow_completed\\{[^}]*workflow_type="healthCheckWorkflow"[^}]*\\} 1$`,
+      'm',
+    );
     expect(body).toMatch(completed);
     expect(body).toMatch(/^temporal_activity_execution_latency\w*\{[^}]*activity_type="checkConnections"/m);
     expect(body).toContain(`task_queue="${taskQueue}"`);

@@ -2,12 +2,16 @@ import { dailyPipelineInput } from '../../../pipelines';
 import { dailyPipelineInputSchema, rerunStep, type DailyPipelineResult } from '../../../workflows/daily/types';
 
 describe('daily pipeline input', () => {
-  test('built from the config files, with today\'s defaults', async () => {
+  test("built from the config files, with today's defaults", async () => {
     const input = await dailyPipelineInput({ businessDate: '2026-11-26' });
     expect(input.configName).toBe('dvd_rental');
     expect(input.migration.tables).toHaveLength(15);
     expect(input.migration.options).toEqual({ mode: 'auto', deletes: 'delete', parallelism: 2, recreate: false });
-    expect(input.goldenRecord.views.map((view) => view.materialized_view)).toEqual(['customers_mv', 'customer_aggr_mv', 'last_rentals_mv']);
+    expect(input.goldenRecord.views.map((view) => view.materialized_view)).toEqual([
+      'customers_mv',
+      'customer_aggr_mv',
+      'last_rentals_mv',
+    ]);
   });
 
   test.each([
@@ -26,7 +30,10 @@ describe('daily pipeline input', () => {
     const result = (states: string[]): DailyPipelineResult => ({
       businessDate: '2026-11-26',
       status: 'failed',
-      steps: states.map((state, index) => ({ step: (['migration', 'golden-record'] as const)[index]!, state: state as never })),
+      steps: states.map((state, index) => ({
+        step: (['migration', 'golden-record'] as const)[index]!,
+        state: state as never,
+      })),
     });
     expect(rerunStep(result(['done', 'failed']))).toBe('golden-record');
     expect(rerunStep(result(['failed', 'not_run']))).toBe('migration');

@@ -1,12 +1,22 @@
 import { GOLDEN_RECORD_TYPES } from '../../../activities/golden-record/golden-record-query';
 import { planBatch, type StoredState } from '../../../activities/golden-record/batch-plan';
-import { buildGoldenRecord, buildSources, utcDate, viewPath, type ViewRow } from '../../../activities/golden-record/build-document';
+import {
+  buildGoldenRecord,
+  buildSources,
+  utcDate,
+  viewPath,
+  type ViewRow,
+} from '../../../activities/golden-record/build-document';
 import { validateGoldenRecord, type GoldenRecord } from '../../../activities/golden-record/document';
 import { documentHash } from '../../../activities/golden-record/document-hash';
 
 const TARGET_URL = 'postgres://etl:s3cret@db.example:6543/ware%20house?sslmode=require';
 const REFRESHED = new Date('2026-01-02T03:04:05.678Z');
-const sources = buildSources(TARGET_URL, { customers_mv: REFRESHED, customer_aggr_mv: REFRESHED, last_rentals_mv: REFRESHED });
+const sources = buildSources(TARGET_URL, {
+  customers_mv: REFRESHED,
+  customer_aggr_mv: REFRESHED,
+  last_rentals_mv: REFRESHED,
+});
 const run = { consolidationDate: new Date('2026-01-02T04:00:00Z'), sources };
 
 function viewRow(overrides: Partial<ViewRow> = {}): ViewRow {
@@ -48,8 +58,30 @@ function viewRow(overrides: Partial<ViewRow> = {}): ViewRow {
     most_recent_film_actor: 'Penelope Guiness',
     most_recent_film_year: '2006',
     last_ten_rentals: [
-      { _id: 16000, title: 'Bride Intrigue', category: 'Drama', amount: 0.99, rental_date: '2005-08-23T10:00:00', return_date: null, rental_duration: 7000, is_completed: false, is_overdue: true, store: 'S1' },
-      { _id: 15000, title: 'Airport Pollock', category: 'Comedy', amount: '5.99', rental_date: '2005-08-22T09:30:15.5', return_date: '2005-08-25T09:30:15', rental_duration: 3, is_completed: true, is_overdue: false, store: 'S2' },
+      {
+        _id: 16000,
+        title: 'Bride Intrigue',
+        category: 'Drama',
+        amount: 0.99,
+        rental_date: '2005-08-23T10:00:00',
+        return_date: null,
+        rental_duration: 7000,
+        is_completed: false,
+        is_overdue: true,
+        store: 'S1',
+      },
+      {
+        _id: 15000,
+        title: 'Airport Pollock',
+        category: 'Comedy',
+        amount: '5.99',
+        rental_date: '2005-08-22T09:30:15.5',
+        return_date: '2005-08-25T09:30:15',
+        rental_duration: 3,
+        is_completed: true,
+        is_overdue: false,
+        store: 'S2',
+      },
     ],
     ...overrides,
   };
@@ -77,21 +109,48 @@ describe('golden-record document', () => {
   test('rentals: _id is the rental, numbers are numbers, view timestamps are UTC dates', () => {
     const [first, second] = validRecord().last_ten_rentals;
     expect(first).toEqual({
-      _id: 16000, title: 'Bride Intrigue', category: 'Drama', amount: 0.99,
-      rental_date: new Date(Date.UTC(2005, 7, 23, 10)), return_date: null,
-      rental_duration: 7000, is_completed: false, is_overdue: true, store: 'S1',
+      _id: 16000,
+      title: 'Bride Intrigue',
+      category: 'Drama',
+      amount: 0.99,
+      rental_date: new Date(Date.UTC(2005, 7, 23, 10)),
+      return_date: null,
+      rental_duration: 7000,
+      is_completed: false,
+      is_overdue: true,
+      store: 'S1',
     });
     expect(second?.amount).toBe(5.99);
     expect(second?.rental_date).toEqual(new Date(Date.UTC(2005, 7, 22, 9, 30, 15, 500)));
   });
 
   test('a customer without rentals has counts and sums 0, other aggregates null, no rentals', () => {
-    const nulls = Object.fromEntries(Object.keys(viewRow()).filter((k) => k !== 'customer_id').map((k) => [k, null]));
-    const record = validRecord({ ...nulls, first_name: 'A', last_name: 'B', is_active: false, has_aggregates: false, last_ten_rentals: null });
+    const nulls = Object.fromEntries(
+      Object.keys(viewRow())
+        .filter((k) => k !== 'customer_id')
+        .map((k) => [k, null]),
+    );
+    const record = validRecord({
+      ...nulls,
+      first_name: 'A',
+      last_name: 'B',
+      is_active: false,
+      has_aggregates: false,
+      last_ten_rentals: null,
+    });
     expect(record).toMatchObject({
-      lifetime_value: 0, total_rental_count: 0, last_year_rental_count: 0, last_year_payments_sum: 0,
-      overdue_score: null, last_payment: null, average_rental_payment: null, last_rental_date: null,
-      most_recent_category: null, assistant_name: null, email: null, longitude: null,
+      lifetime_value: 0,
+      total_rental_count: 0,
+      last_year_rental_count: 0,
+      last_year_payments_sum: 0,
+      overdue_score: null,
+      last_payment: null,
+      average_rental_payment: null,
+      last_rental_date: null,
+      most_recent_category: null,
+      assistant_name: null,
+      email: null,
+      longitude: null,
     });
     expect(record.last_ten_rentals).toEqual([]);
   });
@@ -127,9 +186,15 @@ describe('golden-record document', () => {
 
   test('rejects a negative rental amount and an unparseable rental date, by their paths', () => {
     const rentals = viewRow().last_ten_rentals!;
-    const bad = [{ ...rentals[0], amount: -2 }, { ...rentals[1], rental_date: 'yesterday' }];
+    const bad = [
+      { ...rentals[0], amount: -2 },
+      { ...rentals[1], rental_date: 'yesterday' },
+    ];
     const validation = validateGoldenRecord(buildGoldenRecord(viewRow({ last_ten_rentals: bad }), run));
-    expect(validation.valid ? [] : validation.reasons.map((r) => r.path)).toEqual(['last_ten_rentals.0.amount', 'last_ten_rentals.1.rental_date']);
+    expect(validation.valid ? [] : validation.reasons.map((r) => r.path)).toEqual([
+      'last_ten_rentals.0.amount',
+      'last_ten_rentals.1.rental_date',
+    ]);
   });
 });
 
@@ -155,7 +220,11 @@ describe('documentHash', () => {
 
   test('ignores consolidation and refresh times and key order', () => {
     const later = new Date('2030-01-01T00:00:00Z');
-    const rerun = { ...record, last_consolidation_date: later, sources: record.sources.map((s) => ({ ...s, last_refresh_date: later })) };
+    const rerun = {
+      ...record,
+      last_consolidation_date: later,
+      sources: record.sources.map((s) => ({ ...s, last_refresh_date: later })),
+    };
     const reordered = Object.fromEntries(Object.entries(record).reverse()) as GoldenRecord;
     expect(documentHash(rerun)).toBe(documentHash(record));
     expect(documentHash(reordered)).toBe(documentHash(record));
@@ -173,7 +242,8 @@ describe('documentHash', () => {
 });
 
 describe('planBatch', () => {
-  const candidate = (id: number, overrides: Partial<ViewRow> = {}) => buildGoldenRecord(viewRow({ customer_id: id, ...overrides }), run);
+  const candidate = (id: number, overrides: Partial<ViewRow> = {}) =>
+    buildGoldenRecord(viewRow({ customer_id: id, ...overrides }), run);
   const hashOf = (id: number, overrides: Partial<ViewRow> = {}) => documentHash(candidate(id, overrides));
   const ids = (records: { record: { _id: number } }[]) => records.map(({ record }) => record._id);
 
@@ -183,7 +253,11 @@ describe('planBatch', () => {
       { _id: 3, data_hash: 'old', is_current: true },
       { _id: 4, data_hash: hashOf(4), is_current: false },
     ];
-    const plan = planBatch([1, 2, 3, 4].map((id) => candidate(id)), stored, []);
+    const plan = planBatch(
+      [1, 2, 3, 4].map((id) => candidate(id)),
+      stored,
+      [],
+    );
     expect(ids(plan.inserts)).toEqual([1]);
     expect(ids(plan.updates)).toEqual([3, 4]);
     expect(plan.unchanged).toBe(1);
@@ -193,7 +267,11 @@ describe('planBatch', () => {
 
   test('quarantines invalid documents with reasons, rewriting an entry only when its data changed', () => {
     const invalid = { email: 'not-an-email' };
-    const plan = planBatch([candidate(1, invalid), candidate(2, invalid)], [], [{ _id: 2, data_hash: hashOf(2, invalid) }]);
+    const plan = planBatch(
+      [candidate(1, invalid), candidate(2, invalid)],
+      [],
+      [{ _id: 2, data_hash: hashOf(2, invalid) }],
+    );
     expect(plan.quarantined).toBe(2);
     expect(plan.quarantine.map((entry) => entry._id)).toEqual([1]);
     expect(plan.quarantine[0]?.reasons).toEqual([{ path: 'email', message: expect.stringMatching(/email/i) }]);
@@ -207,7 +285,10 @@ describe('planBatch', () => {
       { _id: 5, data_hash: 'x', is_current: true },
       { _id: 6, data_hash: 'x', is_current: false },
     ];
-    const plan = planBatch([candidate(1)], stored, [{ _id: 1, data_hash: 'q' }, { _id: 9, data_hash: 'q' }]);
+    const plan = planBatch([candidate(1)], stored, [
+      { _id: 1, data_hash: 'q' },
+      { _id: 9, data_hash: 'q' },
+    ]);
     expect(plan.releaseFromQuarantine).toEqual([1, 9]);
     expect(plan.missing).toEqual([5]);
   });

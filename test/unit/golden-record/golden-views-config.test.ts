@@ -24,7 +24,9 @@ describe('views config', () => {
 
   test('config/golden-record.json lists the three views in refresh order', async () => {
     const config = await readViewsConfigFile(GOLDEN_RECORD_VIEWS_CONFIG);
-    expect(config.map((view) => `${view.schema}.${view.materialized_view}`)).toEqual(VIEWS.map((view) => `v_dvd_rental.${view}`));
+    expect(config.map((view) => `${view.schema}.${view.materialized_view}`)).toEqual(
+      VIEWS.map((view) => `v_dvd_rental.${view}`),
+    );
   });
 
   test('every problem is reported, each naming the file and its entry', () => {
@@ -35,12 +37,19 @@ describe('views config', () => {
       entry('bad"; drop table x; --'),
       entry('c_mv', { sources: [] }),
       entry('a_mv'),
-      entry('d_mv', { sources: [{ schema: 'dvd_rental', table: 'rental' }, { schema: 'dvd_rental', table: 'rental' }] }),
+      entry('d_mv', {
+        sources: [
+          { schema: 'dvd_rental', table: 'rental' },
+          { schema: 'dvd_rental', table: 'rental' },
+        ],
+      }),
       entry('e_mv', { refresh: 'daily' }),
       { schema: 'v_dvd_rental' },
     ]).split('\n');
     expect(message).toEqual([
-      expect.stringMatching(/^views\.json: views\[1\] "bad\\"; drop table x; --": materialized_view: .* is not a plain identifier/),
+      expect.stringMatching(
+        /^views\.json: views\[1\] "bad\\"; drop table x; --": materialized_view: .* is not a plain identifier/,
+      ),
       'views.json: views[2] "c_mv": sources: lists no source table',
       'views.json: views[3] "a_mv": duplicate of views[0] "a_mv": both refresh v_dvd_rental.a_mv',
       'views.json: views[4] "d_mv": sources list dvd_rental.rental more than once',
@@ -53,7 +62,8 @@ describe('views config', () => {
   test('a file that is not JSON is a ViewsConfigError naming the file', async () => {
     const file = path.join(REPO_ROOT, 'package.json');
     await expect(readViewsConfigFile(file)).rejects.toThrow(`${file}: must be a JSON array of views, not object`);
-    await expect(readViewsConfigFile(path.join(REPO_ROOT, 'README.md'))).rejects.toThrow(/README\.md: cannot read the views config: .*JSON/);
+    await expect(readViewsConfigFile(path.join(REPO_ROOT, 'README.md'))).rejects.toThrow(
+      /README\.md: cannot read the views config: .*JSON/,
+    );
   });
 });
-

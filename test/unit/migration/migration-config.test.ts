@@ -13,12 +13,16 @@ const problemsOf = (json: unknown, source?: string): string[] =>
 describe('migration config', () => {
   test('config/migration.json lists the 15 dvd_rental tables, public to dvd_rental', () => {
     expect(DVD_RENTAL.map((spec) => spec.name).sort()).toEqual([...DVD_RENTAL_TABLES].sort());
-    expect(new Set(DVD_RENTAL.map((spec) => `${spec.schema_in}>${spec.schema_out}`))).toEqual(new Set(['public>dvd_rental']));
+    expect(new Set(DVD_RENTAL.map((spec) => `${spec.schema_in}>${spec.schema_out}`))).toEqual(
+      new Set(['public>dvd_rental']),
+    );
     expect(migrationConfigSchema.safeParse(JSON.parse(CONFIG_TEXT)).success).toBe(true);
   });
 
   test('depends_on may be left out and then is empty', () => {
-    expect(parseMigrationConfig([{ name: 'actor', schema_in: 'public', schema_out: 'x' }])).toEqual([table('actor', [], 'public', 'x')]);
+    expect(parseMigrationConfig([{ name: 'actor', schema_in: 'public', schema_out: 'x' }])).toEqual([
+      table('actor', [], 'public', 'x'),
+    ]);
   });
 
   test('an unknown dependency names the entry and the missing table', () => {
@@ -38,14 +42,18 @@ describe('migration config', () => {
   });
 
   test('a self-dependency is a cycle', () => {
-    expect(problemsOf([table('film', ['film'])])).toEqual(['<config>: tables[0] "film": dependency cycle: film -> film']);
+    expect(problemsOf([table('film', ['film'])])).toEqual([
+      '<config>: tables[0] "film": dependency cycle: film -> film',
+    ]);
   });
 
   test('duplicate tables name both entries and what they share', () => {
     const sameSource = problemsOf([table('film'), table('actor'), table('film', [], 'public', 'other')]);
     expect(sameSource).toEqual(['<config>: tables[2] "film": duplicate of tables[0] "film": both read public.film']);
     const sameTarget = problemsOf([table('film'), table('film', [], 'archive')]);
-    expect(sameTarget).toEqual(['<config>: tables[1] "film": duplicate of tables[0] "film": both write dvd_rental.film']);
+    expect(sameTarget).toEqual([
+      '<config>: tables[1] "film": duplicate of tables[0] "film": both write dvd_rental.film',
+    ]);
     const sameName = problemsOf([table('film'), table('film', [], 'archive', 'other')]);
     expect(sameName[0]).toMatch(/tables\[1\] "film": duplicate of tables\[0\] "film": names must be unique/);
   });
@@ -144,7 +152,9 @@ describe('migration config files', () => {
 
   test('invalid JSON names the file and the line and column', async () => {
     const trailingComma = write('comma.json', '[\n  { "name": "a", "schema_in": "p", "schema_out": "q" },\n]\n');
-    expect(await fileError(trailingComma)).toMatch(new RegExp(`^${trailingComma}: not valid JSON at line 3, column 1: `));
+    expect(await fileError(trailingComma)).toMatch(
+      new RegExp(`^${trailingComma}: not valid JSON at line 3, column 1: `),
+    );
     const missingValue = write('value.json', '[\n  { "name": "a",\n    "schema_in": }\n]');
     expect(await fileError(missingValue)).toContain(`${missingValue}: not valid JSON at line 3, column 18`);
     const missingComma = write('missing.json', '[\n  { "name": "a" "schema_in": "p" }\n]');

@@ -35,8 +35,18 @@ describe('migration plan', () => {
   });
 
   test('findCycles finds each cycle', () => {
-    const tables = [table('a', ['b']), table('b', ['a']), table('c', ['d']), table('d', ['e']), table('e', ['c']), table('f', ['a'])];
-    expect(findCycles(tables)).toEqual([['a', 'b', 'a'], ['c', 'd', 'e', 'c']]);
+    const tables = [
+      table('a', ['b']),
+      table('b', ['a']),
+      table('c', ['d']),
+      table('d', ['e']),
+      table('e', ['c']),
+      table('f', ['a']),
+    ];
+    expect(findCycles(tables)).toEqual([
+      ['a', 'b', 'a'],
+      ['c', 'd', 'e', 'c'],
+    ]);
     expect(findCycles(DVD_RENTAL)).toEqual([]);
   });
 
@@ -48,7 +58,19 @@ describe('migration plan', () => {
     expect(ready([], ['actor'], 2)).toEqual(['category']);
     expect(ready([], ['actor', 'category'], 2)).toEqual([]);
     expect(ready(['actor', 'category', 'language'], ['country'], 8)).toEqual(['film']);
-    const beforeRental = ['actor', 'category', 'country', 'language', 'city', 'film', 'address', 'film_actor', 'film_category', 'inventory', 'customer'];
+    const beforeRental = [
+      'actor',
+      'category',
+      'country',
+      'language',
+      'city',
+      'film',
+      'address',
+      'film_actor',
+      'film_category',
+      'inventory',
+      'customer',
+    ];
     expect(ready(beforeRental, [], 8)).toEqual(['staff']);
     expect(ready([...beforeRental, 'staff'], [], 8)).toEqual(['rental', 'store']);
     expect(ready([...beforeRental, 'staff'], [], 8, ['rental'])).toEqual(['store']);
@@ -70,7 +92,9 @@ describe('migration plan', () => {
   });
 
   test('readyTables rejects a parallelism below 1', () => {
-    expect(() => readyTables({ tables: DVD_RENTAL, done: [], running: [], parallelism: 0 })).toThrow(MigrationConfigError);
+    expect(() => readyTables({ tables: DVD_RENTAL, done: [], running: [], parallelism: 0 })).toThrow(
+      MigrationConfigError,
+    );
     expect(() => readyTables({ tables: DVD_RENTAL, done: [], running: [], parallelism: 1.5 })).toThrow('parallelism');
   });
 
@@ -101,7 +125,15 @@ describe('migration plan', () => {
   test('dependents are transitive and sorted', () => {
     expect(dependents(DVD_RENTAL, 'address')).toEqual(['customer', 'payment', 'rental', 'staff', 'store']);
     expect(dependents(DVD_RENTAL, 'film')).toEqual(['film_actor', 'film_category', 'inventory', 'payment', 'rental']);
-    expect(dependents(DVD_RENTAL, 'country')).toEqual(['address', 'city', 'customer', 'payment', 'rental', 'staff', 'store']);
+    expect(dependents(DVD_RENTAL, 'country')).toEqual([
+      'address',
+      'city',
+      'customer',
+      'payment',
+      'rental',
+      'staff',
+      'store',
+    ]);
     expect(dependents(DVD_RENTAL, 'payment')).toEqual([]);
   });
 });

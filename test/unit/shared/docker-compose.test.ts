@@ -8,7 +8,12 @@ const dockerfile = readDockerfile();
 const services = compose.services;
 
 /** The port each third-party image listens on inside its container. */
-const LISTENS: Record<string, number> = { postgres: 5432, mongo: 27017, 'temporalio/auto-setup': 7233, 'temporalio/ui': 8080 };
+const LISTENS: Record<string, number> = {
+  postgres: 5432,
+  mongo: 27017,
+  'temporalio/auto-setup': 7233,
+  'temporalio/ui': 8080,
+};
 
 const appServices = Object.entries(services).filter(([, service]) => service.build !== undefined);
 const oneShot = (service: ComposeService) => service.restart === 'no' && service.command !== undefined;
@@ -52,7 +57,17 @@ function requiredWithoutDefault(): string[] {
 describe('docker-compose.yml', () => {
   test('declares the whole stack', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['apply-schedules', 'load-source', 'mongodb', 'source-postgres', 'target-postgres', 'temporal', 'temporal-postgres', 'temporal-ui', 'worker'].sort(),
+      [
+        'apply-schedules',
+        'load-source',
+        'mongodb',
+        'source-postgres',
+        'target-postgres',
+        'temporal',
+        'temporal-postgres',
+        'temporal-ui',
+        'worker',
+      ].sort(),
     );
     expect(appServices.map(([name]) => name).sort()).toEqual(['apply-schedules', 'load-source', 'worker']);
   });
@@ -60,47 +75,63 @@ describe('docker-compose.yml', () => {
   test('pins every image to a version', () => {
     for (const [name, service] of Object.entries(services)) {
       if (service.build) expect(service.image).toBe('dvd-rental-pipelines:local');
-      else expect({ name, image: service.image }).toEqual({ name, image: expect.stringMatching(/^[\w./-]+:\d+\.\d+(\.\d+)?$/) });
+      else
+        expect({ name, image: service.image }).toEqual({
+          name,
+          image: expect.stringMatching(/^[\w./-]+:\d+\.\d+(\.\d+)?$/),
+        });
     }
     for (const image of dockerfile.from) expect(image).toMatch(/^node:\d+\.\d+\.\d+-[\w-]+$/);
   });
 
-  test.each(appServices)('%s: its environment passes the real schema in external mode, every variable known', (_name, service) => {
-    const env = appEnv(service);
-    expect(env.STACK_MODE).toBe('external');
-    const known = new Set(envVariableNames());
-    expect(Object.keys(service.environment).filter((name) => !known.has(name))).toEqual([]);
-    expect(Object.keys(dockerfile.env).filter((name) => !known.has(name) && name !== 'NODE_ENV')).toEqual([]);
-  });
+  test.each(appServices)(
+    '%s: its environment passes the real schema in external mode, every variable known',
+    (_name, service) => {
+      const env = appEnv(service);
+      expect(env.STACK_MODE).toBe('external');
+      const known = new Set(envVariableNames());
+      expect(Object.keys(service.environment).filter((name) => !known.has(name))).toEqual([]);
+      expect(Object.keys(dockerfile.env).filter((name) => !known.has(name) && name !== 'NODE_ENV')).toEqual([]);
+    },
+  );
 
   test('the worker gets every variable the schema has no default for', () => {
     const required = requiredWithoutDefault();
-    expect(required).toEqual(expect.arrayContaining(['SOURCE_DATABASE_URL', 'TARGET_DATABASE_URL', 'MONGODB_URI', 'TEMPORAL_ADDRESS']));
+    expect(required).toEqual(
+      expect.arrayContaining(['SOURCE_DATABASE_URL', 'TARGET_DATABASE_URL', 'MONGODB_URI', 'TEMPORAL_ADDRESS']),
+    );
     const worker = serviceNamed('worker');
     const given = { ...dockerfile.env, ...worker.environment };
     expect(required.filter((name) => !given[name])).toEqual([]);
   });
 
-  test.each(appServices)('%s: connection URLs name compose services on the ports and credentials they serve', (_name, service) => {
-    const env = appEnv(service);
-    expectPostgresTarget(env.SOURCE_DATABASE_URL);
-    expectPostgresTarget(env.TARGET_DATABASE_URL);
-    expect(new URL(env.SOURCE_DATABASE_URL).hostname).not.toBe(new URL(env.TARGET_DATABASE_URL).hostname);
+  test.each(appServices)(
+    '%s: connection URLs name compose services on the ports and credentials they serve',
+    (_name, service) => {
+      const env = appEnv(service);
+      expectPostgresTarget(env.SOURCE_DATABASE_URL);
+      expectPostgresTarget(env.TARGET_DATABASE_URL);
+      expect(new URL(env.SOURCE_DATABASE_URL).hostname).not.toBe(new URL(env.TARGET_DATABASE_URL).hostname);
 
-    const mongoUrl = new URL(env.MONGODB_URI);
-    const mongo = serviceNamed(mongoUrl.hostname);
-    expect(Number(mongoUrl.port)).toBe(listenPort(mongo));
-    expect(mongoUrl.username).toBe(mongo.environment.MONGO_INITDB_ROOT_USERNAME);
-    expect(mongoUrl.password).toBe(mongo.environment.MONGO_INITDB_ROOT_PASSWORD);
+      const mongoUrl = new URL(env.MONGODB_URI);
+      const mongo = serviceNamed(mongoUrl.hostname);
+      expect(Number(mongoUrl.port)).toBe(listenPort(mongo));
+      expect(mongoUrl.username).toBe(mongo.environment.MONGO_INITDB_ROOT_USERNAME);
+      expect(mongoUrl.password).toBe(mongo.environment.MONGO_INITDB_ROOT_PASSWORD);
 
-    const [temporalHost, temporalPort] = env.TEMPORAL_ADDRESS.split(':');
-    expect(Number(temporalPort)).toBe(listenPort(serviceNamed(temporalHost!)));
+      const [temporalHost, temporalPort] = env.TEMPORAL_ADDRESS.split(':');
+      expect(Number(temporalPort)).toBe(listenPort(serviceNamed(temporalHost!)));
 
-    // the Web UI link printed for a run must open on the host: the UI's published port
-    const uiUrl = new URL(env.TEMPORAL_UI_URL);
-    const uiPorts = serviceNamed('temporal-ui').ports.map(publishedPort);
-    expect(uiPorts).toContainEqual({ ip: '127.0.0.1', host: Number(uiUrl.port), container: listenPort(serviceNamed('temporal-ui')) });
-  });
+      // the Web UI link printed for a run must open on the host: the UI's published port
+      const uiUrl = new URL(env.TEMPORAL_UI_URL);
+      const uiPorts = serviceNamed('temporal-ui').ports.map(publishedPort);
+      expect(uiPorts).toContainEqual({
+        ip: '127.0.0.1',
+        host: Number(uiUrl.port),
+        container: listenPort(serviceNamed('temporal-ui')),
+      });
+    },
+  );
 
   test('Temporal and its Web UI reach their own servers', () => {
     const temporal = serviceNamed('temporal');
@@ -125,8 +156,14 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const [target, { condition }] of Object.entries(service.depends_on)) {
         const dependency = serviceNamed(target);
-        if (condition === 'service_healthy') expect({ name, target, healthcheck: dependency.healthcheck !== undefined }).toEqual({ name, target, healthcheck: true });
-        if (condition === 'service_completed_successfully') expect({ name, target, oneShot: oneShot(dependency) }).toEqual({ name, target, oneShot: true });
+        if (condition === 'service_healthy')
+          expect({ name, target, healthcheck: dependency.healthcheck !== undefined }).toEqual({
+            name,
+            target,
+            healthcheck: true,
+          });
+        if (condition === 'service_completed_successfully')
+          expect({ name, target, oneShot: oneShot(dependency) }).toEqual({ name, target, oneShot: true });
       }
     }
     expect(Object.keys(serviceNamed('worker').depends_on).sort()).toEqual(
@@ -160,7 +197,8 @@ describe('docker-compose.yml', () => {
 
   test('named volumes are declared, and the archive path of load-source is inside its mount', () => {
     const mounts = Object.values(services).flatMap((service) => service.volumes.map((spec) => spec.split(':')));
-    for (const [source] of mounts) if (!source!.startsWith('.') && !source!.startsWith('/')) expect(compose.volumes).toHaveProperty(source!);
+    for (const [source] of mounts)
+      if (!source!.startsWith('.') && !source!.startsWith('/')) expect(compose.volumes).toHaveProperty(source!);
     const loader = serviceNamed('load-source');
     const archive = loader.environment.DVDRENTAL_ARCHIVE!;
     const targets = loader.volumes.map((spec) => spec.split(':')[1]!);
@@ -169,7 +207,9 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  const buildConfig = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
+  const buildConfig = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as {
+    include: string[];
+  };
   const baseConfig = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tsconfig.json'), 'utf8')) as {
     compilerOptions: { outDir: string; rootDir: string };
   };
@@ -185,17 +225,22 @@ describe('Dockerfile', () => {
 
   test('runs the compiled worker that npm run build produces', () => {
     expect(baseConfig.compilerOptions).toMatchObject({ outDir: 'dist', rootDir: '.' });
-    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
     expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
     expect(dockerfile.run.some((command) => command.startsWith('npm run build'))).toBe(true);
     expect(dockerfile.cmd).toEqual(['node', 'dist/worker.js']);
     expectBuilt(dockerfile.cmd[1]!);
   });
 
-  test.each(appServices.filter(([, service]) => service.command))('%s: its command runs a file the build produces', (_name, service) => {
-    expect(service.command![0]).toBe('node');
-    expectBuilt(service.command![1]!);
-  });
+  test.each(appServices.filter(([, service]) => service.command))(
+    '%s: its command runs a file the build produces',
+    (_name, service) => {
+      expect(service.command![0]).toBe('node');
+      expectBuilt(service.command![1]!);
+    },
+  );
 
   test('the worker starts from the workflow bundle the image builds', () => {
     const bundle = dockerfile.env.TEMPORAL_WORKFLOW_BUNDLE!;

@@ -21,18 +21,23 @@ describe('pipeline registry', () => {
     for (const half of PIPELINE_WORKFLOWS) expect(byName(half.name).workflows).toBe(half);
   });
 
-  test.each(names)('%s: every workflow is one the worker registers (workflows/index.ts), with an input schema', (name) => {
-    const { workflows, inputSchema } = byName(name).workflows;
-    expect(Object.keys(workflows).length).toBeGreaterThan(0);
-    for (const [workflowName, workflow] of Object.entries(workflows)) {
-      expect((exportedWorkflows as Record<string, unknown>)[workflowName]).toBe(workflow);
-    }
-    expect(typeof inputSchema.safeParse).toBe('function');
-  });
+  test.each(names)(
+    '%s: every workflow is one the worker registers (workflows/index.ts), with an input schema',
+    (name) => {
+      const { workflows, inputSchema } = byName(name).workflows;
+      expect(Object.keys(workflows).length).toBeGreaterThan(0);
+      for (const [workflowName, workflow] of Object.entries(workflows)) {
+        expect((exportedWorkflows as Record<string, unknown>)[workflowName]).toBe(workflow);
+      }
+      expect(typeof inputSchema.safeParse).toBe('function');
+    },
+  );
 
   test('every workflow the worker registers belongs to exactly one pipeline', () => {
     const owned = pipelines.flatMap((pipeline) => Object.values(pipeline.workflows.workflows));
-    const exported = Object.values(exportedWorkflows).filter((value) => typeof value === 'function' && value.name.endsWith('Workflow'));
+    const exported = Object.values(exportedWorkflows).filter(
+      (value) => typeof value === 'function' && value.name.endsWith('Workflow'),
+    );
     expect(new Set(owned).size).toBe(owned.length);
     expect(exported.filter((workflow) => !owned.includes(workflow as never))).toEqual([]);
   });
@@ -40,7 +45,9 @@ describe('pipeline registry', () => {
   test.each(names)('%s: has a CLI command with a name no other command has', (name) => {
     const command = byName(name).command({ globals, pipelines });
     expect(command).toBeInstanceOf(Command);
-    const others = pipelines.filter((pipeline) => pipeline.workflows.name !== name).map((pipeline) => pipeline.command({ globals, pipelines }).name());
+    const others = pipelines
+      .filter((pipeline) => pipeline.workflows.name !== name)
+      .map((pipeline) => pipeline.command({ globals, pipelines }).name());
     expect(others).not.toContain(command.name());
   });
 

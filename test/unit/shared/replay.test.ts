@@ -23,7 +23,11 @@ describe('replay of recorded histories', () => {
     );
     const results: Array<{ history: string; error?: string }> = [];
     for await (const { workflowId, error } of replays) {
-      results.push(error ? { history: workflowId, error: `${(error as Error).name}: ${(error as Error).message}` } : { history: workflowId });
+      results.push(
+        error
+          ? { history: workflowId, error: `${(error as Error).name}: ${(error as Error).message}` }
+          : { history: workflowId },
+      );
     }
     expect(results.filter((result) => result.error)).toEqual([]);
     expect(results.map((result) => result.history)).toEqual(HISTORIES.map((recording) => recording.workflowId));
