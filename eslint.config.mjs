@@ -21,13 +21,13 @@ const workflowSandbox = {
             message: 'Only @temporalio/workflow and pure helpers are allowed in workflow code.',
           },
           {
-            group: ['**/activities', '**/activities/*'],
+            group: ['**/activities', '**/activities/**'],
             allowTypeImports: true,
             message: 'Import activities as types only (proxyActivities).',
           },
           {
-            group: ['**/common/env', '**/common/resources', '**/common/logger', '**/stack/*', '**/dataset/*'],
-            message: 'Workflow code must stay deterministic: no I/O modules.',
+            regex: '^(\\.\\.?/)+(common|cli|schedules|stack|dataset|scripts|bench)(/|$)|^(\\.\\.?/)+pipelines$',
+            message: 'Workflow code must stay deterministic: only workflows/ modules, no Node-side code.',
           },
         ],
       },
