@@ -2,6 +2,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { config as loadDotenv } from 'dotenv';
+import { FAILURE } from '../workflows/shared/failures';
 import { TASK_QUEUE } from '../workflows/shared/names';
 import { formatIssues } from '../workflows/shared/zod-issues';
 
@@ -84,7 +85,7 @@ export type StackEnv = z.infer<typeof stackSchema>;
 export type Env = StackEnv & z.infer<ReturnType<typeof connectionSchema>>;
 
 export class ConfigError extends Error {
-  override name = 'ConfigError';
+  override name = FAILURE.config;
 }
 
 /** Never echoes values: they may hold passwords. */
