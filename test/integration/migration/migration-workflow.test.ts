@@ -46,9 +46,11 @@ describe('migration workflow with stubbed activities (time-skipping)', () => {
     expect(stubs.log.mostAtOnce).toBe(parallelism);
   });
 
+  // One copy at a time: when film fails nothing else is in flight, so a table that starts after it was started
+  // by the workflow after it saw the failure (with more at once, a copy it started just before can log later).
   test('stops at the first failing table: it is failed, its dependents not_run, nothing starts after it', async () => {
     const stubs = migrationStubs({ failing: 'film' });
-    const failure = await migrate(stubs, 'migration-film-fails', 2).then(
+    const failure = await migrate(stubs, 'migration-film-fails', 1).then(
       () => {
         throw new Error('expected the migration to fail');
       },
