@@ -231,7 +231,7 @@ describe('sync', () => {
     expect(result).toMatchObject({ mode: 'sync', rows: 101, changes: { inserted: 2, updated: 1, deleted: 1 } });
     const cities = await read(
       target,
-      'select city_id, city, longitude from dvd_rental.city where city_id in (7, 8, 9, 101)',
+      'select city_id, city, longitude from dvd_rental.city where city_id in (7, 8, 9, 101) order by city_id',
     );
     expect(cities).toEqual([
       { city_id: 7, city: 'Changed', longitude: 7.5 },

@@ -28,7 +28,8 @@ describe('migration workflow with stubbed activities (time-skipping)', () => {
     );
 
   test.each([1, 3])('copies every table in dependency order, at most %i at once', async (parallelism) => {
-    const stubs = migrationStubs();
+    // long enough that copies started together overlap on a busy machine too (mostAtOnce counts them)
+    const stubs = migrationStubs({ copyMs: 200 });
     const result = await migrate(stubs, `migration-order-${parallelism}`, parallelism);
 
     expect(result.status).toBe('succeeded');
