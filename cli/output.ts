@@ -11,7 +11,7 @@ export function emit(options: GlobalOptions, json: unknown, lines: () => string[
   else for (const line of lines()) console.log(line);
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** One line for the error and one for its cause; the stack only with --verbose. */
 export function reportError(error: unknown, options: GlobalOptions): number {

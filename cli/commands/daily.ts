@@ -17,13 +17,11 @@ import { readConfig } from '../arguments';
 import { cliEnv, withClient } from '../context';
 import { CliError, EXIT } from '../errors';
 import type { ProgressLine } from '../follow';
-import { emit, type GlobalOptions } from '../output';
+import { emit, messageOf, type GlobalOptions } from '../output';
 import { closedRun, existingRun, outcomeOf, startInputOf, type RunOutcome } from '../runs';
 import { startAndFollow } from '../start';
 
 type Pipelines = readonly Pipeline[];
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** A running step in one line, from its pipeline's own progress query; a step without one shows its state only. */
 async function childDetail(client: Client, step: StepStatus, pipelines: Pipelines): Promise<string> {
