@@ -4,15 +4,8 @@ import type { ActivityDeps } from './deps';
 
 export type { ActivityDeps } from './deps';
 
-type Registered = (typeof PIPELINES)[number];
-type FactoryOf<P> = P extends { activities: (deps: ActivityDeps) => infer A } ? A : never;
-type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
-
-/** Every registered pipeline's activities. */
-export type Activities = UnionToIntersection<FactoryOf<Registered>>;
-
 /** The activities of every pipeline, each built with the worker's connections; two with one name are an error. */
-export function createActivities(deps: ActivityDeps, pipelines: readonly Pipeline[] = PIPELINES): Activities {
+export function createActivities(deps: ActivityDeps, pipelines: readonly Pipeline[] = PIPELINES) {
   const activities: Record<string, unknown> = {};
   for (const pipeline of pipelines) {
     for (const [name, activity] of Object.entries(pipeline.activities?.(deps) ?? {})) {
@@ -21,5 +14,5 @@ export function createActivities(deps: ActivityDeps, pipelines: readonly Pipelin
       activities[name] = activity;
     }
   }
-  return activities as Activities;
+  return activities;
 }

@@ -25,9 +25,9 @@ export interface DevContext {
 
 type ActivityFunction = (input: never) => Promise<unknown>;
 
-export interface Pipeline<W extends PipelineWorkflows = PipelineWorkflows> {
+export interface Pipeline {
   /** The workflow half (workflows/<pipeline>/pipeline.ts): name, workflows, input schema, errors, daily step. */
-  workflows: W;
+  workflows: PipelineWorkflows;
   /** Its activities, built with the worker's connections (activities/<pipeline>/). */
   activities?: (deps: ActivityDeps) => Record<string, ActivityFunction>;
   /** Its CLI command (cli/commands/<pipeline>.ts). */
@@ -42,5 +42,4 @@ export interface Pipeline<W extends PipelineWorkflows = PipelineWorkflows> {
   dev?: (client: Client, context: DevContext) => Promise<string>;
 }
 
-/** Keeps the definition's own types (its activities' signatures make the worker's `Activities` type). */
-export const definePipeline = <P extends Pipeline>(pipeline: P): P => pipeline;
+export const definePipeline = (pipeline: Pipeline): Pipeline => pipeline;

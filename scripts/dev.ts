@@ -15,7 +15,6 @@ import { declaredSchedules } from '../schedules/declarations';
 import { describeSchedule } from '../schedules/operations';
 import { startStack } from '../stack';
 import { createWorker } from '../worker';
-import type { Pipeline } from '../common/pipeline';
 import { PIPELINES } from '../pipelines';
 
 const once = process.argv.includes('--once');
@@ -33,14 +32,13 @@ async function prepareSource(env: Env): Promise<void> {
 
 async function runPipelines(env: Env, client: Client): Promise<boolean> {
   let ok = true;
-  const pipelines: readonly Pipeline[] = PIPELINES;
-  for (const { workflows, dev } of pipelines) {
+  for (const { workflows, dev } of PIPELINES) {
     if (!dev) continue;
     const { name } = workflows;
     const workflowId = `${name}-dev-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     console.log(`${name}: started, ${workflowUrl(env, workflowId)}`);
     try {
-      const summary = await dev(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, workflowId, pipelines });
+      const summary = await dev(client, { taskQueue: env.TEMPORAL_TASK_QUEUE, workflowId, pipelines: PIPELINES });
       console.log(`${name}: done, ${summary}`);
     } catch (error) {
       ok = false;

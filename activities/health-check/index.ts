@@ -7,6 +7,10 @@ export interface ConnectionsReport {
   mongoPing: number;
 }
 
+/** The report in one line, as the CLI and npm run dev print it. */
+export const describeConnections = (c: ConnectionsReport): string =>
+  `source Postgres ${c.sourcePostgres}, target Postgres ${c.targetPostgres}, MongoDB ping ok=${c.mongoPing}`;
+
 async function serverVersion(pool: ActivityDeps['sourcePg']): Promise<string> {
   const { rows } = await pool.query<{ server_version: string }>('show server_version');
   return rows[0]!.server_version;

@@ -2,7 +2,7 @@ import { definePipeline } from '../../common/pipeline';
 import { healthCheckCommand } from '../../cli/commands/health-check';
 import { healthCheckWorkflows } from '../../workflows/health-check/pipeline';
 import { healthCheckWorkflow } from '../../workflows';
-import { healthActivities } from '.';
+import { describeConnections, healthActivities } from '.';
 
 export const healthCheckPipeline = definePipeline({
   workflows: healthCheckWorkflows,
@@ -14,7 +14,6 @@ export const healthCheckPipeline = definePipeline({
       workflowId,
       args: [{ requestedBy: 'npm run dev' }],
     });
-    const c = result.connections;
-    return `source Postgres ${c.sourcePostgres}, target Postgres ${c.targetPostgres}, MongoDB ping ok=${c.mongoPing}`;
+    return describeConnections(result.connections);
   },
 });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { describeConnections } from '../../activities/health-check';
 import type { CommandContext } from '../../common/pipeline';
 import { businessDate } from '../../common/temporal-client';
 import { healthCheckWorkflow } from '../../workflows';
@@ -27,11 +28,8 @@ async function check(globals: GlobalOptions): Promise<number> {
       globals,
     );
     const outcome = await outcomeOf<Awaited<ReturnType<typeof healthCheckWorkflow>>>(env, handle);
-    const c = outcome.result?.connections;
     emit(globals, outcome, () => [
-      c
-        ? `source Postgres ${c.sourcePostgres}, target Postgres ${c.targetPostgres}, MongoDB ping ok=${c.mongoPing}`
-        : `health check failed: ${outcome.error}`,
+      outcome.result ? describeConnections(outcome.result.connections) : `health check failed: ${outcome.error}`,
       `Web UI: ${outcome.url}`,
     ]);
     return outcome.ok ? EXIT.ok : EXIT.runFailed;
