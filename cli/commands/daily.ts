@@ -38,7 +38,7 @@ const stepLines = async (client: Client, handle: WorkflowHandle, pipelines: Pipe
     progress.steps.map(async (step) => ({
       id: step.step,
       state: step.state,
-      detail: step.error ?? (await childDetail(client, step, pipelines)),
+      detail: step.error ?? step.note ?? (await childDetail(client, step, pipelines)),
     })),
   );
 };
@@ -49,7 +49,8 @@ function printOutcome(outcome: RunOutcome<DailyPipelineResult>, options: GlobalO
     `daily pipeline ${summary?.businessDate ?? ''}: ${outcome.ok ? 'succeeded' : 'failed'}`,
     ...(summary?.steps ?? []).map(
       (step) =>
-        `  ${step.step.padEnd(16)} ${step.state}${step.elapsedMs ? ` (${(step.elapsedMs / 1000).toFixed(1)} s)` : ''}`,
+        `  ${step.step.padEnd(16)} ${step.state}${step.elapsedMs ? ` (${(step.elapsedMs / 1000).toFixed(1)} s)` : ''}` +
+        (step.note ? `: ${step.note}` : ''),
     ),
     `Web UI: ${outcome.url}`,
   ]);

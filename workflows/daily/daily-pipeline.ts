@@ -9,7 +9,7 @@ import { FAILURE, rootCause } from '../shared/failures';
 import { DAILY_PIPELINE } from '../shared/names';
 import { parseInput } from '../shared/parse-input';
 import { labelPairs, SCHEDULED_START_TIME } from '../shared/search-attributes';
-import { runStep } from './steps';
+import { runStep, whyNotRun } from './steps';
 import {
   DAILY_STEPS,
   dailyPipelineInputSchema,
@@ -56,6 +56,11 @@ export async function dailyPipelineWorkflow(raw: DailyPipelineInput): Promise<Da
   setHandler(dailyPipelineProgressQuery, () => result);
 
   for (const status of result.steps.slice(first)) {
+    const reason = whyNotRun(status.step, input);
+    if (reason) {
+      Object.assign(status, { state: 'skipped', note: reason });
+      continue;
+    }
     const started = Date.now();
     Object.assign(status, { state: 'running', workflowId: `${workflowId}-${status.step}` });
     try {

@@ -30,6 +30,8 @@ export interface StepStatus {
   workflowId?: string;
   elapsedMs?: number;
   error?: string;
+  /** Why a step was skipped when it was not by `fromStep`. */
+  note?: string;
 }
 
 export interface DailyPipelineResult {

@@ -16,6 +16,12 @@ export interface DailyStep<Key extends string = string> {
   inputKey: Key;
   /** Runs the step, as a child workflow that can also run on its own. */
   run(context: StepContext<never>): Promise<unknown>;
+  /**
+   * Set on every step added after the first daily runs: the daily workflow runs it only under
+   * `patched(patchId)`, so histories recorded before it replay unchanged, and its input key is optional, so
+   * schedules created before it still start (the step is then reported skipped, with the reason).
+   */
+  patchId?: string;
 }
 
 // Workflow functions take different inputs: `never` accepts each of them.

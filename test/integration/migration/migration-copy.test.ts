@@ -417,8 +417,11 @@ describe('large tables', () => {
       await killStalledCopy();
       const error = await copying;
 
-      expect(error).toBeInstanceOf(Error);
-      expect(error).toMatchObject({ code: '57P01' }); // admin_shutdown
+      // Either the server's admin_shutdown arrives first or the socket closes under the COPY (then Node's own
+      // Error, from another realm than jest's: hence no toBeInstanceOf(Error)).
+      const lost = error as { code?: string; message?: string };
+      expect(Object.prototype.toString.call(error)).toBe('[object Error]');
+      expect(`${lost.code} ${lost.message}`).toMatch(/57P01|ECONNRESET|EPIPE|Connection terminated/);
       expect(error).not.toBeInstanceOf(TableDataError);
       expect(await count(target, 'dvd_rental.big')).toBe(0);
     } finally {
