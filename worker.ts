@@ -1,5 +1,8 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
+import type { Pipeline } from './common/pipeline';
+import { PIPELINES } from './pipelines';
+import { extraTaskQueue } from './workflows/shared/names';
 import { loadEnv, type Env } from './common/env';
 import { createLogger } from './common/logger';
 import { openResources, type Resources } from './common/resources';
@@ -13,15 +16,47 @@ export interface WorkerOptions {
   taskQueue?: string;
 }
 
-/** Builds a worker whose activities get their connections injected (tests pass their own). */
-export async function createWorker({
-  env,
-  resources,
-  connection,
-  taskQueue = env.TEMPORAL_TASK_QUEUE,
-}: WorkerOptions): Promise<Worker> {
+/** The main worker and the extra ones the pipelines declare (e.g. a rate-limited queue), run and stopped together. */
+export class WorkerGroup {
+  constructor(readonly workers: readonly [Worker, ...Worker[]]) {}
+
+  get main(): Worker {
+    return this.workers[0];
+  }
+
+  async run(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.run()));
+  }
+
+  /** Runs every worker until `promise` settles, then shuts them all down; its result or error. */
+  async runUntil<T>(promise: Promise<T>): Promise<T> {
+    const [result] = await Promise.all([
+      this.main.runUntil(promise),
+      ...this.workers.slice(1).map((w) => w.runUntil(promise)),
+    ]);
+    return result;
+  }
+
+  shutdown(): void {
+    for (const worker of this.workers) worker.shutdown();
+  }
+}
+
+function pick(activities: Record<string, unknown>, names: readonly string[], pipeline: string) {
+  const missing = names.filter((name) => !(name in activities));
+  if (missing.length)
+    throw new Error(`pipeline ${pipeline} declares an extra worker for unknown activities: ${missing}`);
+  return Object.fromEntries(names.map((name) => [name, activities[name]]));
+}
+
+/** Builds the workers, whose activities get their connections injected (tests pass their own). */
+export async function createWorker(
+  { env, resources, connection, taskQueue = env.TEMPORAL_TASK_QUEUE }: WorkerOptions,
+  pipelines: readonly Pipeline[] = PIPELINES,
+): Promise<WorkerGroup> {
   await ensureSearchAttributes(connection.operatorService, env.TEMPORAL_NAMESPACE);
-  return Worker.create({
+  const activities = createActivities(resources, pipelines);
+  const main = await Worker.create({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue,
@@ -29,8 +64,20 @@ export async function createWorker({
     ...(env.TEMPORAL_WORKFLOW_BUNDLE
       ? { workflowBundle: { codePath: env.TEMPORAL_WORKFLOW_BUNDLE } }
       : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities(resources),
+    activities,
   });
+  const extra = pipelines.flatMap((pipeline) =>
+    (pipeline.extraWorkers ?? []).map((declared) =>
+      Worker.create({
+        connection,
+        namespace: env.TEMPORAL_NAMESPACE,
+        taskQueue: extraTaskQueue(taskQueue, declared.taskQueueSuffix),
+        activities: pick(activities, declared.activities, pipeline.workflows.name),
+        maxTaskQueueActivitiesPerSecond: declared.maxTaskQueueActivitiesPerSecond,
+      }),
+    ),
+  );
+  return new WorkerGroup([main, ...(await Promise.all(extra))]);
 }
 
 async function main(): Promise<void> {

@@ -25,11 +25,23 @@ export interface DevContext {
 
 type ActivityFunction = (input: never) => Promise<unknown>;
 
+/** A worker of its own for some of a pipeline's activities, e.g. to rate-limit them across every worker. */
+export interface ExtraWorker {
+  /** Its task queue is the main one's name plus `-<suffix>` (workflow code routes the activities there). */
+  taskQueueSuffix: string;
+  /** The pipeline's activities it runs (by name); the main worker runs them too, but nothing sends them there. */
+  activities: readonly string[];
+  /** Activity tasks per second on that queue, for all its workers together (enforced by the Temporal server). */
+  maxTaskQueueActivitiesPerSecond?: number;
+}
+
 export interface Pipeline {
   /** The workflow half (workflows/<pipeline>/pipeline.ts): name, workflows, input schema, errors, daily step. */
   workflows: PipelineWorkflows;
   /** Its activities, built with the worker's connections (activities/<pipeline>/). */
   activities?: (deps: ActivityDeps) => Record<string, ActivityFunction>;
+  /** Extra workers the worker process runs next to the main one. */
+  extraWorkers?: readonly ExtraWorker[];
   /** Its CLI command (cli/commands/<pipeline>.ts). */
   command: (context: CommandContext) => Command;
   /** Its config file (config/<pipeline>.json), read and validated; every error names the file. */

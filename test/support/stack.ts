@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { loadEnv, type Env } from '../../common/env';
 import { openResources, type Resources } from '../../common/resources';
 import { ensureDatabases, adminUrl } from '../../stack/postgres';
-import { createWorker } from '../../worker';
+import { createWorker, type WorkerGroup } from '../../worker';
 
 export const testEnv = (): Env => loadEnv();
 
@@ -26,7 +26,7 @@ export interface WorkerHarness {
   client: Client;
   resources: Resources;
   taskQueue: string;
-  worker: Worker;
+  worker: WorkerGroup;
 }
 
 /** Runs `fn` while a real worker (real activities, real connections) polls a task queue of its own. */

@@ -29,7 +29,8 @@ export const stepInputShape = Object.fromEntries(
   ]),
 ) as StepInputShape;
 
-export type StepInputs = { [K in keyof StepInputShape]: z.input<StepInputShape[K]> };
+// through ZodObject, so that the keys of patched (optional) steps are optional properties
+export type StepInputs = z.input<z.ZodObject<StepInputShape>>;
 
 export function stepPipeline(step: DailyStep): StepPipeline {
   return STEP_PIPELINES.find((pipeline) => pipeline.name === step)!;

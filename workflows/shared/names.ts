@@ -8,3 +8,6 @@ export const PING_WORKFLOW_ID_PREFIX = 'ping';
 
 /** The daily pipeline: its schedule id, the prefix of its workflow ids and its `Pipeline` search attribute. */
 export const DAILY_PIPELINE = 'daily-pipeline';
+
+/** The task queue of a pipeline's extra worker (declared by its definition), next to the main queue. */
+export const extraTaskQueue = (mainQueue: string, suffix: string): string => `${mainQueue}-${suffix}`;

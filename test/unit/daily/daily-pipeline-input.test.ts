@@ -7,6 +7,7 @@ describe('daily pipeline input', () => {
     expect(input.configName).toBe('dvd_rental');
     expect(input.migration.tables).toHaveLength(15);
     expect(input.migration.options).toEqual({ mode: 'auto', deletes: 'delete', parallelism: 2, recreate: false });
+    expect(input.geocoding?.providers).toEqual(['offline']);
     expect(input.goldenRecord.views.map((view) => view.materialized_view)).toEqual([
       'customers_mv',
       'customer_aggr_mv',
@@ -17,7 +18,7 @@ describe('daily pipeline input', () => {
   test.each([
     [{ configName: 'Bad Name!' }, 'configName: must be 1-40 characters'],
     [{ businessDate: '26/11/2026' }, 'businessDate: must be a date like 2026-11-26'],
-    [{ fromStep: 'geocoding' }, 'fromStep'],
+    [{ fromStep: 'no-such-step' }, 'fromStep'],
   ])('rejects %j', async (change, message) => {
     const input = { ...(await dailyPipelineInput()), ...change };
     const parsed = dailyPipelineInputSchema.safeParse(input);

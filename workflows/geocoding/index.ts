@@ -1,0 +1,1 @@
+export { geocodingWorkflow, geocodingProgressQuery, NOMINATIM_QUEUE } from './geocoding';

@@ -1,0 +1,118 @@
+// Geocoding's contract: config and input schemas (types by z.infer), the cities and what became of them.
+// Pure: workflows, activities and clients share it.
+import { z } from 'zod';
+
+export const PROVIDERS = ['offline', 'nominatim'] as const;
+export const providerSchema = z.enum(PROVIDERS);
+export type ProviderName = z.infer<typeof providerSchema>;
+
+export const nominatimSettingsSchema = z.strictObject({
+  /** A self-hosted instance works too: its search endpoint is `<baseUrl>/search`. */
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  /** Nominatim's usage policy asks for one that identifies the application. */
+  userAgent: z.string().trim().min(8, 'must identify this application (Nominatim usage policy)'),
+  /** Sent as `email=` (the policy's contact for heavy users); optional. */
+  email: z.email().optional(),
+  /** Per request. */
+  timeoutMs: z.number().int().min(100).max(120_000),
+  /** Attempts per city (a 429 or 5xx is retried, honouring Retry-After). */
+  maxAttempts: z.number().int().min(1).max(20),
+  /** Cities asked at once (the task queue's rate limit still spaces the requests a second apart). */
+  concurrency: z.number().int().min(1).max(16),
+});
+export type NominatimSettings = z.infer<typeof nominatimSettingsSchema>;
+
+/** config/geocoding.json. */
+export const geocodingConfigSchema = z.strictObject({
+  /** Tried in order: each one gets the cities the ones before it did not find. */
+  providers: z
+    .array(providerSchema)
+    .min(1, 'name at least one provider')
+    .refine((list) => new Set(list).size === list.length, 'names a provider twice'),
+  /** A city no provider found is tried again after this many hours. */
+  retryDelayHours: z.number().min(0),
+  /** Cities per run at most. */
+  limit: z.number().int().min(1).max(20_000),
+  offline: z.strictObject({
+    /** Places below this population are not fuzzy-matched. */
+    fuzzyMinPopulation: z.number().int().min(0),
+  }),
+  nominatim: nominatimSettingsSchema,
+});
+export type GeocodingConfig = z.infer<typeof geocodingConfigSchema>;
+
+export const geocodingInputSchema = geocodingConfigSchema.extend({
+  /** What would be asked and found; nothing is written (Nominatim is not asked either). */
+  dryRun: z.boolean().optional(),
+});
+export type GeocodingInput = z.infer<typeof geocodingInputSchema>;
+
+export interface CityToGeocode {
+  cityId: number;
+  city: string;
+  country: string;
+}
+
+export interface FoundCity extends CityToGeocode {
+  status: 'found';
+  provider: ProviderName;
+  latitude: number;
+  longitude: number;
+  matchedName: string;
+  geonamesId?: number;
+  osmId?: string;
+  confidence: string;
+  /** The last stages of the cascade, a fallback without population: for a person to review. */
+  lowConfidence: boolean;
+}
+
+export interface NotFoundCity extends CityToGeocode {
+  status: 'not_found';
+  /** The providers tried, in order. */
+  providers: ProviderName[];
+}
+
+export type GeocodeOutcome = FoundCity | NotFoundCity;
+
+export type GeocodingStage = 'selecting' | 'geocoding' | 'saving' | 'done';
+
+export interface GeocodingProgress {
+  stage: GeocodingStage;
+  provider?: ProviderName;
+  selected: number;
+  found: number;
+  notFound: number;
+}
+
+const label = (city: CityToGeocode) => `${city.city} (${city.country})`;
+
+export interface GeocodingResult {
+  dryRun: boolean;
+  selected: number;
+  /** Cities updated in dvd_rental.city (0 in a dry run). */
+  saved: number;
+  found: string[];
+  notFound: string[];
+  /** Found, for review: `name (country) -> matched place [confidence]`. */
+  lowConfidence: string[];
+  /** Cities by the provider that found them. */
+  byProvider: Partial<Record<ProviderName, number>>;
+}
+
+/** The run's result from its outcomes: every city by name, in one of found / not found. */
+export function summarize(outcomes: readonly GeocodeOutcome[], saved: number, dryRun: boolean): GeocodingResult {
+  const found = outcomes.filter((outcome): outcome is FoundCity => outcome.status === 'found');
+  const byProvider: Partial<Record<ProviderName, number>> = {};
+  for (const city of found) byProvider[city.provider] = (byProvider[city.provider] ?? 0) + 1;
+  return {
+    dryRun,
+    selected: outcomes.length,
+    saved,
+    found: found.map(label),
+    notFound: outcomes.filter((outcome) => outcome.status === 'not_found').map(label),
+    lowConfidence: found
+      .filter((city) => city.lowConfidence)
+      .map((city) => `${label(city)} -> ${city.matchedName} [${city.confidence}]`),
+    byProvider,
+  };
+}
