@@ -31,6 +31,7 @@ async function geocodeOne(gazetteer: Gazetteer, city: CityToGeocode, fuzzyMinPop
     latitude: match.place.latitude,
     longitude: match.place.longitude,
     matchedName: match.place.name,
+    countryCode: match.place.country,
     ...(match.place.id > 0 && { geonamesId: match.place.id }),
     confidence: match.confidence,
     lowConfidence: match.confidence === 'fallback' || LOW_CONFIDENCE.has(match.confidence),

@@ -59,6 +59,8 @@ export interface FoundCity extends CityToGeocode {
   latitude: number;
   longitude: number;
   matchedName: string;
+  /** The matched place's ISO country code, when the provider says. */
+  countryCode?: string;
   geonamesId?: number;
   osmId?: string;
   confidence: string;
