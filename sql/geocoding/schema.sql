@@ -55,3 +55,11 @@ create table if not exists geocoding.nominatim_cache (
   osm_id text,
   display_name text
 );
+
+-- The time of the last request to Nominatim, one row: every worker takes its turn through this row (locked
+-- while it waits), so that requests stay the configured interval apart however many workers ask.
+create table if not exists geocoding.nominatim_turn (
+  id boolean primary key default true check (id),
+  last_request_at timestamptz not null
+);
+insert into geocoding.nominatim_turn (last_request_at) values ('-infinity') on conflict (id) do nothing;

@@ -103,3 +103,40 @@ export function goldenRecordStubs(customers = 3) {
   };
   return { activities, calls };
 }
+
+/** Geocoding's activities: `cities` cities selected, each found offline. */
+export function geocodingStubs(cities = 2) {
+  const calls: string[] = [];
+  const selected = Array.from({ length: cities }, (_, index) => ({
+    cityId: index + 1,
+    city: `City ${index}`,
+    country: 'Peru',
+  }));
+  const activities = {
+    async geocodingPrepareSchema() {
+      calls.push('geocodingPrepareSchema');
+    },
+    async geocodingSelectCities() {
+      calls.push('geocodingSelectCities');
+      return selected;
+    },
+    async geocodingOffline() {
+      calls.push('geocodingOffline');
+      return selected.map((city) => ({
+        ...city,
+        status: 'found',
+        provider: 'offline',
+        latitude: -12,
+        longitude: -77,
+        matchedName: city.city,
+        confidence: 'exact',
+        lowConfidence: false,
+      }));
+    },
+    async geocodingSave({ outcomes }: { outcomes: unknown[] }) {
+      calls.push('geocodingSave');
+      return { saved: outcomes.length };
+    },
+  };
+  return { activities, calls };
+}

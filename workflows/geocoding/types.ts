@@ -13,6 +13,11 @@ export const nominatimSettingsSchema = z.strictObject({
   userAgent: z.string().trim().min(8, 'must identify this application (Nominatim usage policy)'),
   /** Sent as `email=` (the policy's contact for heavy users); optional. */
   email: z.email().optional(),
+  /**
+   * Least time between two requests of all workers together (the public instance's policy: 1 per second;
+   * the margin covers the time from a worker's turn to its request reaching the server).
+   */
+  minIntervalMs: z.number().int().min(0),
   /** Per request. */
   timeoutMs: z.number().int().min(100).max(120_000),
   /** Attempts per city (a 429 or 5xx is retried, honouring Retry-After). */

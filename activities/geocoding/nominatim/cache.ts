@@ -1,4 +1,5 @@
 // geocoding.nominatim_cache: every question put to Nominatim and its answer, so that no city is asked twice.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { CityToGeocode } from '../../../workflows/geocoding/types';
 import type { NominatimPlace } from './client';
@@ -44,4 +45,29 @@ export async function storeAnswer(target: pg.Pool, city: CityToGeocode, place: N
        display_name = excluded.display_name`,
     [queryKey(city), place !== undefined, place?.latitude, place?.longitude, place?.osmId, place?.displayName],
   );
+}
+
+/**
+ * Waits for this worker's turn to send a request: at least `minIntervalMs` after the previous request of
+ * any worker. The turn row stays locked while waiting, so workers queue on it one after another.
+ */
+export async function takeTurn(target: pg.Pool, minIntervalMs: number, signal?: AbortSignal): Promise<void> {
+  const client = await target.connect();
+  try {
+    await client.query('begin');
+    const { rows } = await client.query<{ wait_ms: number }>(
+      `select greatest(0, extract(epoch from last_request_at + make_interval(secs => $1 / 1000.0) - clock_timestamp()) * 1000)::float8 wait_ms
+         from geocoding.nominatim_turn for update`,
+      [minIntervalMs],
+    );
+    const waitMs = rows[0]?.wait_ms ?? 0;
+    if (waitMs > 0) await sleep(Math.ceil(waitMs), undefined, { signal });
+    await client.query('update geocoding.nominatim_turn set last_request_at = clock_timestamp()');
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

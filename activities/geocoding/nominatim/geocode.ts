@@ -1,7 +1,7 @@
 // The Nominatim provider for one city: the cache first, else one request, whose answer is cached.
 import type pg from 'pg';
 import type { CityToGeocode, GeocodeOutcome, NominatimSettings } from '../../../workflows/geocoding/types';
-import { cachedAnswer, storeAnswer } from './cache';
+import { cachedAnswer, storeAnswer, takeTurn } from './cache';
 import { searchCity, type NominatimPlace } from './client';
 
 function outcomeOf(city: CityToGeocode, place: NominatimPlace | undefined): GeocodeOutcome {
@@ -29,6 +29,7 @@ export async function geocodeWithNominatim(options: {
   const { target, city } = options;
   const cached = await cachedAnswer(target, city, options.retryDelayHours);
   if (cached) return outcomeOf(city, cached.found ? cached.place : undefined);
+  await takeTurn(target, options.settings.minIntervalMs, options.signal);
   const place = await searchCity(options.settings, city, options.signal);
   await storeAnswer(target, city, place);
   return outcomeOf(city, place);

@@ -1,5 +1,5 @@
-// dailyPipelineWorkflow's step logic on the time-skipping server: its children are the real migration and
-// golden-record workflows on the same worker, their activities stubbed.
+// dailyPipelineWorkflow's step logic on the time-skipping server: its children are the real migration,
+// geocoding and golden-record workflows on the same worker, their activities stubbed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
@@ -8,10 +8,11 @@ import { REPO_ROOT } from '../../../common/env';
 import { dailyPipelineWorkflow } from '../../../workflows';
 import type { DailyPipelineInput, DailyPipelineResult } from '../../../workflows/daily/types';
 import { DVD_RENTAL } from '../../support/migration-config';
-import { goldenRecordStubs, migrationStubs, startedTables } from '../../support/stub-activities';
+import { geocodingStubs, goldenRecordStubs, migrationStubs, startedTables } from '../../support/stub-activities';
 import { startTimeSkipping, withWorkflowWorker } from '../../support/time-skipping';
 
 const VIEWS = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'golden-record.json'), 'utf8'));
+const GEOCODING = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'geocoding.json'), 'utf8'));
 
 const input = (fromStep?: DailyPipelineInput['fromStep']): DailyPipelineInput => ({
   configName: 'dvd_rental',
@@ -22,6 +23,7 @@ const input = (fromStep?: DailyPipelineInput['fromStep']): DailyPipelineInput =>
     tables: DVD_RENTAL,
     options: { mode: 'sync', deletes: 'delete', parallelism: 2, recreate: false },
   },
+  geocoding: GEOCODING,
   goldenRecord: { views: VIEWS, batchSize: 100 },
 });
 
@@ -37,7 +39,8 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
   const run = async (workflowId: string, pipeline: DailyPipelineInput, failing?: string) => {
     const migration = migrationStubs({ failing, copyMs: 1 });
     const golden = goldenRecordStubs();
-    const activities = { ...migration.activities, ...golden.activities };
+    const geocoding = geocodingStubs();
+    const activities = { ...migration.activities, ...geocoding.activities, ...golden.activities };
     const ended: { result?: DailyPipelineResult; error?: unknown } = await withWorkflowWorker(
       environment,
       activities,
@@ -47,12 +50,20 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
           (error: unknown) => ({ error }),
         ),
     );
-    return { ...ended, migration, golden };
+    return { ...ended, migration, geocoding, golden };
   };
 
-  test('runs migration, then golden record, each a child workflow', async () => {
-    const { result, migration, golden } = await run('daily-all', input());
-    expect(result && states(result)).toEqual({ migration: 'done', 'golden-record': 'done' });
+  test('runs migration, then geocoding, then golden record, each a child workflow', async () => {
+    const { result, migration, geocoding, golden } = await run('daily-all', input());
+    expect(result && states(result)).toEqual({ migration: 'done', geocoding: 'done', 'golden-record': 'done' });
+    expect(geocoding.calls).toEqual([
+      'geocodingPrepareSchema',
+      'geocodingSelectCities',
+      'geocodingOffline',
+      'geocodingSave',
+    ]);
+    const geocodingChild = await environment.client.workflow.getHandle('daily-all-geocoding').describe();
+    expect(geocodingChild.type).toBe('geocodingWorkflow');
     expect(startedTables(migration.log)).toHaveLength(DVD_RENTAL.length);
     expect(golden.calls).toEqual(['goldenEnsureViews', 'goldenRefreshViews', 'goldenUpsertRecords']);
     const child = await environment.client.workflow.getHandle('daily-all-golden-record').describe();
@@ -61,7 +72,7 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
 
   test('fromStep golden-record: migration is skipped and its child never started; golden record runs', async () => {
     const { result, migration, golden } = await run('daily-from-golden', input('golden-record'));
-    expect(result && states(result)).toEqual({ migration: 'skipped', 'golden-record': 'done' });
+    expect(result && states(result)).toEqual({ migration: 'skipped', geocoding: 'skipped', 'golden-record': 'done' });
     expect(migration.log.events).toEqual([]);
     await expect(
       environment.client.workflow.getHandle('daily-from-golden-migration').describe(),
@@ -79,11 +90,21 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
     expect(cause.message).toContain('step migration failed');
     expect(states(cause.details![0] as DailyPipelineResult)).toEqual({
       migration: 'failed',
+      geocoding: 'not_run',
       'golden-record': 'not_run',
     });
     expect(golden.calls).toEqual([]);
     await expect(
       environment.client.workflow.getHandle('daily-migration-fails-golden-record').describe(),
     ).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+
+  test('an input made before the geocoding step (no geocoding key): the step is skipped, saying why', async () => {
+    const { geocoding: _omitted, ...older } = input();
+    const { result, geocoding } = await run('daily-without-geocoding', older);
+    const step = result?.steps.find((status) => status.step === 'geocoding');
+    expect(step).toMatchObject({ state: 'skipped', note: expect.stringContaining('no "geocoding"') });
+    expect(geocoding.calls).toEqual([]);
+    expect(result && states(result)['golden-record']).toBe('done');
   });
 });
