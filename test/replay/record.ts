@@ -17,11 +17,13 @@ import pg from 'pg';
 import { dailyPipelineInput } from '../../pipelines';
 import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../../activities/golden-record/views-config-file';
 import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../activities/migration/config-file';
+import { readGeocodingConfig } from '../../activities/geocoding/config-file';
 import { loadSource } from '../../dataset/load-source';
 import { DEFAULT_REFRESH } from '../../workflows/golden-record/types';
 import { DEFAULT_MIGRATION_OPTIONS } from '../../workflows/migration/types';
 import {
   dailyPipelineWorkflow,
+  geocodingWorkflow,
   goldenRecordStatusQuery,
   goldenRecordWorkflow,
   healthCheckWorkflow,
@@ -78,6 +80,7 @@ async function record(harness: WorkerHarness, source: pg.Pool, target: pg.Pool):
 
   await run(healthCheckWorkflow, 'healthCheckWorkflow', [{ requestedBy: 'replay-recorder' }]);
   await run(migrationWorkflow, 'migrationWorkflow-full', [migrationInput]);
+  await run(geocodingWorkflow, 'geocodingWorkflow', [await readGeocodingConfig()]);
   await run(refreshViewsWorkflow, 'refreshViewsWorkflow', [{ views, ...DEFAULT_REFRESH }]);
   await run(upsertGoldenRecordsWorkflow, 'upsertGoldenRecordsWorkflow', [
     { batchSize: 100, consolidationDate: new Date().toISOString() },

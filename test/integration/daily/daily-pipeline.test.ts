@@ -12,7 +12,7 @@ import type { DailyPipelineResult } from '../../../workflows/daily/types';
 import type { RunOutcome } from '../../../cli/runs';
 import { dailyPipelineWorkflow } from '../../../workflows';
 import { jsonOf, runCli } from '../../support/cli';
-import { freshDvdRentalPair } from '../../support/dvdrental';
+import { freshDvdRentalPair, HAVE_ARCHIVE } from '../../support/dvdrental';
 import { withWorker, type WorkerHarness } from '../../support/stack';
 
 const MONGO_DB = 'daily_pipeline_test';
@@ -107,10 +107,11 @@ describe('daily pipeline', () => {
       expect(result).toMatchObject({ businessDate: date, status: 'succeeded' });
       expect(result.steps.map((step) => [step.step, step.state])).toEqual([
         ['migration', 'done'],
+        ['geocoding', 'done'],
         ['golden-record', 'done'],
       ]);
 
-      const [migration, golden] = await Promise.all(
+      const [migration, , golden] = await Promise.all(
         result.steps.map((step) => client.workflow.getHandle(step.workflowId!).describe()),
       );
       expect(migration!.closeTime!.getTime()).toBeLessThanOrEqual(golden!.startTime.getTime());
@@ -121,6 +122,13 @@ describe('daily pipeline', () => {
 
     const customers = Number((await source.query('select count(*) from customer')).rows[0].count);
     expect(await mongo.db(MONGO_DB).collection(GOLDEN_RECORD_COLLECTION).countDocuments()).toBe(customers);
+    // geocoding ran before the golden record: the documents carry the cities' coordinates
+    const located = await mongo
+      .db(MONGO_DB)
+      .collection(GOLDEN_RECORD_COLLECTION)
+      .countDocuments({ latitude: { $ne: null }, longitude: { $ne: null } });
+    // (the synthetic generator's made-up city names are not on any map)
+    expect(located).toBeGreaterThan(HAVE_ARCHIVE ? customers * 0.9 : -1);
 
     // every asset of the lineage now has a time: tables copied, views refreshed, collection consolidated
     const lineage = await runCli(['--json', 'lineage'], {
@@ -142,14 +150,14 @@ describe('daily pipeline', () => {
       const outcome = jsonOf<RunOutcome<DailyPipelineResult>>(failed);
       expect(outcome.error).toMatch(/^step migration failed: table dvd_rental\.rental failed: .*no_far_returns/);
       const steps = (outcome.details as DailyPipelineResult).steps;
-      expect(steps.map((step) => step.state)).toEqual(['failed', 'not_run']);
+      expect(steps.map((step) => step.state)).toEqual(['failed', 'not_run', 'not_run']);
       await expect(
         harness.client.workflow.getHandle(`${outcome.workflowId}-golden-record`).describe(),
       ).rejects.toThrow();
 
       await fixTarget(target);
       const reset = await resetToStart(harness.client, harness.client.workflow.getHandle(outcome.workflowId));
-      expect((await reset.result()).steps.map((step) => step.state)).toEqual(['done', 'done']);
+      expect((await reset.result()).steps.map((step) => step.state)).toEqual(['done', 'done', 'done']);
     }, env);
     expect(await rentalsOfCustomer1()).toBe(before + 1);
   });
@@ -168,7 +176,7 @@ describe('daily pipeline', () => {
       expect(rerun.code).toBe(0);
       const outcome = jsonOf<RunOutcome<DailyPipelineResult>>(rerun);
       expect(outcome).toMatchObject({ ok: true, workflowId: `daily-pipeline-${day(3)}` });
-      expect(outcome.result!.steps.map((step) => step.state)).toEqual(['done', 'done']);
+      expect(outcome.result!.steps.map((step) => step.state)).toEqual(['done', 'done', 'done']);
 
       const again = await runCli(['daily', 'rerun', `daily-pipeline-${day(3)}`], cliEnv(harness));
       expect(again.code).toBe(2);
