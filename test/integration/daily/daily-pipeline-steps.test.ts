@@ -100,7 +100,7 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
   });
 
   test('an input made before the geocoding step (no geocoding key): the step is skipped, saying why', async () => {
-    const { geocoding: _omitted, ...older } = input();
+    const older = { ...input(), geocoding: undefined };
     const { result, geocoding } = await run('daily-without-geocoding', older);
     const step = result?.steps.find((status) => status.step === 'geocoding');
     expect(step).toMatchObject({ state: 'skipped', note: expect.stringContaining('no "geocoding"') });
