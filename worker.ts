@@ -28,13 +28,12 @@ export class WorkerGroup {
     await Promise.all(this.workers.map((worker) => worker.run()));
   }
 
-  /** Runs every worker until `promise` settles, then shuts them all down; its result or error. */
+  /** Runs every worker until `promise` settles and all of them have stopped; its result or error. */
   async runUntil<T>(promise: Promise<T>): Promise<T> {
-    const [result] = await Promise.all([
-      this.main.runUntil(promise),
-      ...this.workers.slice(1).map((w) => w.runUntil(promise)),
-    ]);
-    return result;
+    // allSettled: a failure must not return (and let the caller close the connection) before every worker stopped
+    const outcomes = await Promise.allSettled(this.workers.map((worker) => worker.runUntil(promise)));
+    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+    return (outcomes[0] as PromiseFulfilledResult<T>).value;
   }
 
   shutdown(): void {
