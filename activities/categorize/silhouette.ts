@@ -1,14 +1,7 @@
 // The silhouette coefficient (Rousseeuw 1987) with Euclidean distances, in the model's scaled space:
 // exact up to a size, on a fixed-seed sample of that size above it (O(n²) distances either way).
 import { createHash } from 'node:crypto';
-
-export interface SilhouetteScore {
-  score: number;
-  method: 'exact' | 'sample';
-  /** The customers the score was computed over: all of them (exact) or the sample. */
-  sampleSize: number;
-  customers: number;
-}
+import type { SilhouetteScore } from '../../workflows/categorize/types';
 
 function distance(a: readonly number[], b: readonly number[]): number {
   let sum = 0;

@@ -29,7 +29,8 @@ export const stepInputShape = Object.fromEntries(
   ]),
 ) as StepInputShape;
 
-export type StepInputs = { [K in keyof StepInputShape]: z.input<StepInputShape[K]> };
+// Optional: a patched step's key may be missing (whyNotRun says so before runStep is called).
+export type StepInputs = { [K in keyof StepInputShape]?: z.input<StepInputShape[K]> };
 
 export function stepPipeline(step: DailyStep): StepPipeline {
   return STEP_PIPELINES.find((pipeline) => pipeline.name === step)!;
