@@ -1,5 +1,5 @@
-// dailyPipelineWorkflow's step logic on the time-skipping server: its children are the real migration and
-// golden-record workflows on the same worker, their activities stubbed.
+// dailyPipelineWorkflow's step logic on the time-skipping server: its children are the real migration,
+// golden-record and categorize workflows on the same worker, their activities stubbed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
@@ -8,10 +8,11 @@ import { REPO_ROOT } from '../../../common/env';
 import { dailyPipelineWorkflow } from '../../../workflows';
 import type { DailyPipelineInput, DailyPipelineResult } from '../../../workflows/daily/types';
 import { DVD_RENTAL } from '../../support/migration-config';
-import { goldenRecordStubs, migrationStubs, startedTables } from '../../support/stub-activities';
+import { categorizeStubs, goldenRecordStubs, migrationStubs, startedTables } from '../../support/stub-activities';
 import { startTimeSkipping, withWorkflowWorker } from '../../support/time-skipping';
 
 const VIEWS = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'golden-record.json'), 'utf8'));
+const CATEGORIZE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'categorize.json'), 'utf8'));
 
 const input = (fromStep?: DailyPipelineInput['fromStep']): DailyPipelineInput => ({
   configName: 'dvd_rental',
@@ -23,6 +24,7 @@ const input = (fromStep?: DailyPipelineInput['fromStep']): DailyPipelineInput =>
     options: { mode: 'sync', deletes: 'delete', parallelism: 2, recreate: false },
   },
   goldenRecord: { views: VIEWS, batchSize: 100 },
+  categorize: { configName: 'categorize', config: CATEGORIZE },
 });
 
 const states = (result: DailyPipelineResult) => Object.fromEntries(result.steps.map((step) => [step.step, step.state]));
@@ -37,7 +39,8 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
   const run = async (workflowId: string, pipeline: DailyPipelineInput, failing?: string) => {
     const migration = migrationStubs({ failing, copyMs: 1 });
     const golden = goldenRecordStubs();
-    const activities = { ...migration.activities, ...golden.activities };
+    const categorize = categorizeStubs();
+    const activities = { ...migration.activities, ...golden.activities, ...categorize.activities };
     const ended: { result?: DailyPipelineResult; error?: unknown } = await withWorkflowWorker(
       environment,
       activities,
@@ -47,12 +50,20 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
           (error: unknown) => ({ error }),
         ),
     );
-    return { ...ended, migration, golden };
+    return { ...ended, migration, golden, categorize };
   };
 
-  test('runs migration, then golden record, each a child workflow', async () => {
-    const { result, migration, golden } = await run('daily-all', input());
-    expect(result && states(result)).toEqual({ migration: 'done', 'golden-record': 'done' });
+  test('runs migration, then golden record, then categorize, each a child workflow', async () => {
+    const { result, migration, golden, categorize } = await run('daily-all', input());
+    expect(result && states(result)).toEqual({ migration: 'done', 'golden-record': 'done', categorize: 'done' });
+    expect(categorize.calls).toEqual([
+      'categorizeEnsureRegistry',
+      'categorizeEvaluate',
+      'categorizeTrain',
+      'categorizeAssign',
+    ]);
+    const categorizeChild = await environment.client.workflow.getHandle('daily-all-categorize').describe();
+    expect(categorizeChild.type).toBe('categorizeWorkflow');
     expect(startedTables(migration.log)).toHaveLength(DVD_RENTAL.length);
     expect(golden.calls).toEqual(['goldenEnsureViews', 'goldenRefreshViews', 'goldenUpsertRecords']);
     const child = await environment.client.workflow.getHandle('daily-all-golden-record').describe();
@@ -61,7 +72,7 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
 
   test('fromStep golden-record: migration is skipped and its child never started; golden record runs', async () => {
     const { result, migration, golden } = await run('daily-from-golden', input('golden-record'));
-    expect(result && states(result)).toEqual({ migration: 'skipped', 'golden-record': 'done' });
+    expect(result && states(result)).toEqual({ migration: 'skipped', 'golden-record': 'done', categorize: 'done' });
     expect(migration.log.events).toEqual([]);
     await expect(
       environment.client.workflow.getHandle('daily-from-golden-migration').describe(),
@@ -80,10 +91,19 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
     expect(states(cause.details![0] as DailyPipelineResult)).toEqual({
       migration: 'failed',
       'golden-record': 'not_run',
+      categorize: 'not_run',
     });
     expect(golden.calls).toEqual([]);
     await expect(
       environment.client.workflow.getHandle('daily-migration-fails-golden-record').describe(),
     ).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+
+  test('an input made before the categorize step (no "categorize" key) reports it skipped, with why', async () => {
+    const older = { ...input(), categorize: undefined };
+    const { result, categorize } = await run('daily-without-categorize', older);
+    const step = result?.steps.find((status) => status.step === 'categorize');
+    expect(step).toMatchObject({ state: 'skipped', note: expect.stringContaining('no "categorize"') });
+    expect(categorize.calls).toEqual([]);
   });
 });
