@@ -108,6 +108,7 @@ describe('daily pipeline', () => {
       expect(result.steps.map((step) => [step.step, step.state])).toEqual([
         ['migration', 'done'],
         ['golden-record', 'done'],
+        ['categorize', 'done'],
       ]);
 
       const [migration, golden] = await Promise.all(
@@ -142,7 +143,7 @@ describe('daily pipeline', () => {
       const outcome = jsonOf<RunOutcome<DailyPipelineResult>>(failed);
       expect(outcome.error).toMatch(/^step migration failed: table dvd_rental\.rental failed: .*no_far_returns/);
       const steps = (outcome.details as DailyPipelineResult).steps;
-      expect(steps.map((step) => step.state)).toEqual(['failed', 'not_run']);
+      expect(steps.map((step) => step.state)).toEqual(['failed', 'not_run', 'not_run']);
       await expect(
         harness.client.workflow.getHandle(`${outcome.workflowId}-golden-record`).describe(),
       ).rejects.toThrow();
@@ -168,7 +169,7 @@ describe('daily pipeline', () => {
       expect(rerun.code).toBe(0);
       const outcome = jsonOf<RunOutcome<DailyPipelineResult>>(rerun);
       expect(outcome).toMatchObject({ ok: true, workflowId: `daily-pipeline-${day(3)}` });
-      expect(outcome.result!.steps.map((step) => step.state)).toEqual(['done', 'done']);
+      expect(outcome.result!.steps.map((step) => step.state)).toEqual(['done', 'done', 'done']);
 
       const again = await runCli(['daily', 'rerun', `daily-pipeline-${day(3)}`], cliEnv(harness));
       expect(again.code).toBe(2);
