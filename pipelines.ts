@@ -2,6 +2,7 @@
 // CLI's commands, the daily pipeline's steps and what `npm run dev` runs are all derived from this list.
 // Adding a pipeline: its folders (see README, "Adding a pipeline"), then one line here and one in workflows/registry.ts.
 import { buildDailyPipelineInput, type DailyRunOptions } from './activities/daily/inputs';
+import { categorizePipeline } from './activities/categorize/pipeline';
 import { dailyPipeline } from './activities/daily/pipeline';
 import { geocodingPipeline } from './activities/geocoding/pipeline';
 import { goldenRecordPipeline } from './activities/golden-record/pipeline';
@@ -13,6 +14,7 @@ export const PIPELINES = [
   migrationPipeline,
   geocodingPipeline,
   goldenRecordPipeline,
+  categorizePipeline,
   dailyPipeline,
 ] as const;
 

@@ -3,4 +3,5 @@ export * from './health-check';
 export * from './migration';
 export * from './geocoding';
 export * from './golden-record';
+export * from './categorize';
 export * from './daily';

@@ -1,5 +1,6 @@
 // The pipelines' workflow halves, in one list. The daily pipeline runs the ones with a daily step in this
 // order; the Node halves (activities, CLI, npm run dev) are listed by the same names in pipelines.ts.
+import { categorizeWorkflows } from './categorize/pipeline';
 import { geocodingWorkflows } from './geocoding/pipeline';
 import { goldenRecordWorkflows } from './golden-record/pipeline';
 import { healthCheckWorkflows } from './health-check/pipeline';
@@ -10,6 +11,7 @@ export const PIPELINE_WORKFLOWS = [
   migrationWorkflows,
   geocodingWorkflows,
   goldenRecordWorkflows,
+  categorizeWorkflows,
 ] as const;
 
 export type RegisteredWorkflows = (typeof PIPELINE_WORKFLOWS)[number];

@@ -23,7 +23,8 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return result;
 }
 
-async function bulkUpsert(
+/** Unordered bulk writes, `perCommand` operations per command (see MATCHING_UPDATES_PER_COMMAND). */
+export async function bulkUpsert(
   collection: Collection<CustomerKeyed>,
   ops: AnyBulkWriteOperation<CustomerKeyed>[],
   perCommand: number,

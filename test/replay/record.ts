@@ -15,6 +15,7 @@ import type { Workflow, WorkflowHandle } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import { dailyPipelineInput } from '../../pipelines';
+import { CATEGORIZE_CONFIG, readCategorizeConfigFile } from '../../activities/categorize/config-file';
 import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../../activities/golden-record/views-config-file';
 import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../activities/migration/config-file';
 import { readGeocodingConfig } from '../../activities/geocoding/config-file';
@@ -22,6 +23,7 @@ import { loadSource } from '../../dataset/load-source';
 import { DEFAULT_REFRESH } from '../../workflows/golden-record/types';
 import { DEFAULT_MIGRATION_OPTIONS } from '../../workflows/migration/types';
 import {
+  categorizeWorkflow,
   dailyPipelineWorkflow,
   geocodingWorkflow,
   goldenRecordStatusQuery,
@@ -86,6 +88,11 @@ async function record(harness: WorkerHarness, source: pg.Pool, target: pg.Pool):
     { batchSize: 100, consolidationDate: new Date().toISOString() },
   ]);
   await run(goldenRecordWorkflow, 'goldenRecordWorkflow', [{ views, batchSize: 100 }]);
+  // the threshold is -1 so that the small synthetic source's score never fails the recording
+  const categorize = { ...(await readCategorizeConfigFile(CATEGORIZE_CONFIG)), threshold: -1 };
+  await run(categorizeWorkflow, 'categorizeWorkflow', [
+    { configName: 'categorize', config: categorize, batchSize: 100 },
+  ]);
 
   // A refresh that fails for good: the parent waits for rerunRefresh, gets it once the view is fixed, upserts.
   await createStuckView(target, 'constant');

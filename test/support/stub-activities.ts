@@ -140,3 +140,27 @@ export function geocodingStubs(cities = 2) {
   };
   return { activities, calls };
 }
+
+/** The categorize activities: no saved model, a trained model v1 that every customer gets. */
+export function categorizeStubs(customers = 3) {
+  const calls: string[] = [];
+  const score = { score: 0.8, method: 'exact', sampleSize: customers, customers };
+  const activities = {
+    async categorizeEnsureRegistry() {
+      calls.push('categorizeEnsureRegistry');
+    },
+    async categorizeEvaluate() {
+      calls.push('categorizeEvaluate');
+      return { configHash: 'stub', customers, saved: null };
+    },
+    async categorizeTrain() {
+      calls.push('categorizeTrain');
+      return { version: 1, silhouette: score, sizes: [customers] };
+    },
+    async categorizeAssign() {
+      calls.push('categorizeAssign');
+      return { customers, changed: customers, unchanged: 0, sizes: { Diamond: customers } };
+    },
+  };
+  return { activities, calls };
+}

@@ -1,5 +1,5 @@
 // dailyPipelineWorkflow's step logic on the time-skipping server: its children are the real migration,
-// geocoding and golden-record workflows on the same worker, their activities stubbed.
+// geocoding, golden-record and categorize workflows on the same worker, their activities stubbed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
@@ -8,11 +8,18 @@ import { REPO_ROOT } from '../../../common/env';
 import { dailyPipelineWorkflow } from '../../../workflows';
 import type { DailyPipelineInput, DailyPipelineResult } from '../../../workflows/daily/types';
 import { DVD_RENTAL } from '../../support/migration-config';
-import { geocodingStubs, goldenRecordStubs, migrationStubs, startedTables } from '../../support/stub-activities';
+import {
+  categorizeStubs,
+  geocodingStubs,
+  goldenRecordStubs,
+  migrationStubs,
+  startedTables,
+} from '../../support/stub-activities';
 import { startTimeSkipping, withWorkflowWorker } from '../../support/time-skipping';
 
 const VIEWS = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'golden-record.json'), 'utf8'));
 const GEOCODING = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'geocoding.json'), 'utf8'));
+const CATEGORIZE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'categorize.json'), 'utf8'));
 
 const input = (fromStep?: DailyPipelineInput['fromStep']): DailyPipelineInput => ({
   configName: 'dvd_rental',
@@ -25,6 +32,7 @@ const input = (fromStep?: DailyPipelineInput['fromStep']): DailyPipelineInput =>
   },
   geocoding: GEOCODING,
   goldenRecord: { views: VIEWS, batchSize: 100 },
+  categorize: { configName: 'categorize', config: CATEGORIZE },
 });
 
 const states = (result: DailyPipelineResult) => Object.fromEntries(result.steps.map((step) => [step.step, step.state]));
@@ -40,7 +48,13 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
     const migration = migrationStubs({ failing, copyMs: 1 });
     const golden = goldenRecordStubs();
     const geocoding = geocodingStubs();
-    const activities = { ...migration.activities, ...geocoding.activities, ...golden.activities };
+    const categorize = categorizeStubs();
+    const activities = {
+      ...migration.activities,
+      ...geocoding.activities,
+      ...golden.activities,
+      ...categorize.activities,
+    };
     const ended: { result?: DailyPipelineResult; error?: unknown } = await withWorkflowWorker(
       environment,
       activities,
@@ -50,20 +64,36 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
           (error: unknown) => ({ error }),
         ),
     );
-    return { ...ended, migration, geocoding, golden };
+    return { ...ended, migration, geocoding, golden, categorize };
   };
 
-  test('runs migration, then geocoding, then golden record, each a child workflow', async () => {
-    const { result, migration, geocoding, golden } = await run('daily-all', input());
-    expect(result && states(result)).toEqual({ migration: 'done', geocoding: 'done', 'golden-record': 'done' });
+  test('runs migration, geocoding, golden record, then categorize, each a child workflow', async () => {
+    const { result, migration, geocoding, golden, categorize } = await run('daily-all', input());
+    expect(result && states(result)).toEqual({
+      migration: 'done',
+      geocoding: 'done',
+      'golden-record': 'done',
+      categorize: 'done',
+    });
     expect(geocoding.calls).toEqual([
       'geocodingPrepareSchema',
       'geocodingSelectCities',
       'geocodingOffline',
       'geocodingSave',
     ]);
-    const geocodingChild = await environment.client.workflow.getHandle('daily-all-geocoding').describe();
-    expect(geocodingChild.type).toBe('geocodingWorkflow');
+    expect(categorize.calls).toEqual([
+      'categorizeEnsureRegistry',
+      'categorizeEvaluate',
+      'categorizeTrain',
+      'categorizeAssign',
+    ]);
+    for (const [step, type] of [
+      ['geocoding', 'geocodingWorkflow'],
+      ['categorize', 'categorizeWorkflow'],
+    ]) {
+      const child = await environment.client.workflow.getHandle(`daily-all-${step}`).describe();
+      expect(child.type).toBe(type);
+    }
     expect(startedTables(migration.log)).toHaveLength(DVD_RENTAL.length);
     expect(golden.calls).toEqual(['goldenEnsureViews', 'goldenRefreshViews', 'goldenUpsertRecords']);
     const child = await environment.client.workflow.getHandle('daily-all-golden-record').describe();
@@ -72,7 +102,12 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
 
   test('fromStep golden-record: migration is skipped and its child never started; golden record runs', async () => {
     const { result, migration, golden } = await run('daily-from-golden', input('golden-record'));
-    expect(result && states(result)).toEqual({ migration: 'skipped', geocoding: 'skipped', 'golden-record': 'done' });
+    expect(result && states(result)).toEqual({
+      migration: 'skipped',
+      geocoding: 'skipped',
+      'golden-record': 'done',
+      categorize: 'done',
+    });
     expect(migration.log.events).toEqual([]);
     await expect(
       environment.client.workflow.getHandle('daily-from-golden-migration').describe(),
@@ -92,6 +127,7 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
       migration: 'failed',
       geocoding: 'not_run',
       'golden-record': 'not_run',
+      categorize: 'not_run',
     });
     expect(golden.calls).toEqual([]);
     await expect(
@@ -106,5 +142,13 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
     expect(step).toMatchObject({ state: 'skipped', note: expect.stringContaining('no "geocoding"') });
     expect(geocoding.calls).toEqual([]);
     expect(result && states(result)['golden-record']).toBe('done');
+  });
+
+  test('an input made before the categorize step (no "categorize" key) reports it skipped, with why', async () => {
+    const older = { ...input(), categorize: undefined };
+    const { result, categorize } = await run('daily-without-categorize', older);
+    const step = result?.steps.find((status) => status.step === 'categorize');
+    expect(step).toMatchObject({ state: 'skipped', note: expect.stringContaining('no "categorize"') });
+    expect(categorize.calls).toEqual([]);
   });
 });

@@ -109,6 +109,7 @@ describe('daily pipeline', () => {
         ['migration', 'done'],
         ['geocoding', 'done'],
         ['golden-record', 'done'],
+        ['categorize', 'done'],
       ]);
 
       const [migration, , golden] = await Promise.all(
