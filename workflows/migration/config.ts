@@ -98,6 +98,7 @@ export function parseMigrationConfig(json: unknown, source = '<config>'): TableS
 export function formatMigrationConfig(tables: TableSpec[]): string {
   const line = (spec: TableSpec) =>
     `  { "name": ${JSON.stringify(spec.name)}, "schema_in": ${JSON.stringify(spec.schema_in)}, ` +
-    `"schema_out": ${JSON.stringify(spec.schema_out)}, "depends_on": [${spec.depends_on.map((dep) => JSON.stringify(dep)).join(', ')}] }`;
+    `"schema_out": ${JSON.stringify(spec.schema_out)}, "depends_on": [${spec.depends_on.map((dep) => JSON.stringify(dep)).join(', ')}]` +
+    `${spec.sync ? `, "sync": ${JSON.stringify(spec.sync).replace(/,/g, ', ').replace(/:/g, ': ')}` : ''} }`;
   return `[\n${tables.map(line).join(',\n')}\n]\n`;
 }

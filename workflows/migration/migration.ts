@@ -121,6 +121,7 @@ class MigrationRun {
         mode: options.mode,
         deletes: options.deletes,
         runKey: this.runKey,
+        ...(options.verify ? { verify: options.verify } : {}),
       });
       Object.assign(entry, {
         state: 'copied',
@@ -130,6 +131,7 @@ class MigrationRun {
         changes: result.changes,
       });
       if (result.notes.length) entry.notes = result.notes;
+      if (result.sync) entry.sync = result.sync;
     } catch (error) {
       this.fail(table, error);
     } finally {
