@@ -133,7 +133,7 @@ async function replaceRows(run: Run, clear: 'none' | 'truncate' | 'delete'): Pro
   const verified = await progress.step('verify', () => verifyCopy(sessions, pair));
   await progress.step('keys', () => buildKeys(run));
   if (run.incremental)
-    await recordBaseline(sessions.target, pair, run.incremental, { table: pair.targetTable, pendingDeletes: 0 });
+    await recordBaseline(sessions, pair, run.incremental, { table: pair.targetTable, pendingDeletes: 0 });
   const changes = { inserted: copied.rows, updated: 0, deleted: 0 };
   return { ...outcome(run, 'full', verified), bytes: copied.bytes, changes, pendingDeletes: 0 };
 }
@@ -184,7 +184,7 @@ async function compareRows(run: Run, why: { method: 'compare'; reason?: string }
     verifyCopy(sessions, { ...pair, targetWhere: syncedRows(pair, options) }),
   );
   const watermark = run.incremental
-    ? await recordBaseline(sessions.target, pair, run.incremental, {
+    ? await recordBaseline(sessions, pair, run.incremental, {
         table: STAGE_TABLE,
         pendingDeletes: applied.pendingDeletes,
       })

@@ -32,6 +32,8 @@ export interface Incremental {
   /** pg_catalog type name of the column. */
   type: string;
   overlapSeconds: number;
+  /** The writers' zone of a timestamp without time zone, when the config names it. */
+  timeZone?: string;
 }
 
 /** Whether the table can sync incrementally; a config naming a column the table cannot use is an error. */
@@ -64,21 +66,47 @@ export async function incrementalOf(
       column,
       type: info.typeName,
       overlapSeconds: sync.overlap_seconds ?? DEFAULT_OVERLAP_SECONDS,
+      ...(sync.time_zone ? { timeZone: sync.time_zone } : {}),
     },
   };
 }
 
 const literal = (value: string, type: string) => `'${value.replace(/'/g, "''")}'::pg_catalog.${type}`;
 
-/** The source rows (alias `t`) past the watermark: a cursor re-reads its overlap and the equal values. */
-function changedRows(plan: Incremental, watermark: string | null): string {
+/** Local times lie between UTC-12 and UTC+14: a local clock is never more than 12 hours behind UTC. */
+const ANY_ZONE_MARGIN = `interval '12 hours'`;
+
+/**
+ * The earliest cursor value a write committed after the last read can carry: the last read's source clock
+ * minus the overlap (the longest transaction tolerated), as the column's type. A local timestamp needs the
+ * writers' zone; unknown, the earliest local time of any zone.
+ */
+function writtenSince(plan: Incremental, readAt: string): string {
+  const clock = `${literal(readAt, 'timestamptz')} - interval '${plan.overlapSeconds} seconds'`;
+  if (plan.type === 'timestamptz') return clock;
+  if (plan.timeZone) return `((${clock}) at time zone ${literal(plan.timeZone, 'text')})`;
+  return `((${clock}) at time zone 'UTC' - ${ANY_ZONE_MARGIN})`;
+}
+
+/**
+ * The source rows (alias `t`) a sync reads: past the watermark (a key cursor: nothing else), and for a time
+ * cursor also those written since the last read (late commits, equal values at the watermark). A NULL cursor
+ * cannot be ordered: such rows are read every time.
+ */
+function changedRows(plan: Incremental, state: SyncState): string {
   const column = `t.${quoteIdent(plan.column)}`;
+  const { watermark, readAt } = state;
   if (watermark === null) return 'true';
-  if (plan.method === 'key') return `${column} > ${literal(watermark, plan.type)}`;
-  const from = TIME_TYPES.has(plan.type)
-    ? `${literal(watermark, plan.type)} - interval '${plan.overlapSeconds} seconds'`
-    : literal(watermark, plan.type);
-  return `(${column} >= ${from} or ${column} is null)`;
+  const past = `${column} > ${literal(watermark, plan.type)}`;
+  if (plan.method === 'key') return past;
+  const since = TIME_TYPES.has(plan.type) && readAt ? writtenSince(plan, readAt) : literal(watermark, plan.type);
+  return `(${past} or ${column} >= ${since} or ${column} is null)`;
+}
+
+/** The source's clock: its snapshot transaction's start, rendered in UTC. */
+export async function sourceClock(source: pg.PoolClient): Promise<string> {
+  const { rows } = await source.query<{ now: string }>('select now()::text as now');
+  return rows[0]!.now;
 }
 
 /** The highest value in `table`, or `previous` if higher: the new watermark, as text in the session's settings. */
@@ -153,7 +181,8 @@ export class TooManyDifferences extends Error {
  */
 export async function syncIncrementally(run: IncrementalRun, state: SyncState): Promise<IncrementalOutcome> {
   const { sessions, pair, plan, progress } = run;
-  const where = changedRows(plan, state.watermark);
+  const readAt = await sourceClock(sessions.source);
+  const where = changedRows(plan, state);
   progress.report({ phase: 'stage' });
   const staged = await stageSourceRows(sessions, {
     pair,
@@ -177,6 +206,7 @@ export async function syncIncrementally(run: IncrementalRun, state: SyncState): 
     method: plan.method,
     column: plan.column,
     watermark: read.watermark,
+    readAt,
     pendingDeletes,
     fullyVerified: full,
   });
@@ -242,16 +272,17 @@ function fullCheck(run: IncrementalRun, difference: KeyDifference) {
 
 /** After a full copy or a full comparison of an incremental table: its watermark from what the target now holds. */
 export async function recordBaseline(
-  db: pg.PoolClient,
+  sessions: Sessions,
   pair: TablePair,
   plan: Incremental,
   from: { table: string; pendingDeletes: number },
 ): Promise<string | null> {
-  const { watermark } = await highest(db, plan, from.table, null);
-  await writeSyncState(db, pair.label, {
+  const { watermark } = await highest(sessions.target, plan, from.table, null);
+  await writeSyncState(sessions.target, pair.label, {
     method: plan.method,
     column: plan.column,
     watermark,
+    readAt: await sourceClock(sessions.source),
     pendingDeletes: from.pendingDeletes,
     fullyVerified: true,
   });

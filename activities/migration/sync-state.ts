@@ -11,6 +11,8 @@ export interface SyncState {
   column: string;
   /** The highest cursor value copied, as text in the copy session's settings (UTC, ISO); null: none yet. */
   watermark: string | null;
+  /** The source's clock when it was read (its snapshot's transaction start): later writes start after it, minus the overlap. */
+  readAt: string | null;
   /** Target rows whose key the source no longer has, found by the last copy, left for the delete step. */
   pendingDeletes: number;
   fullVerifiedAt: Date | null;
@@ -23,6 +25,7 @@ export async function ensureSyncState(target: pg.Pool): Promise<void> {
        method text not null,
        column_name text not null,
        watermark text,
+       read_at timestamptz,
        pending_deletes bigint not null default 0,
        full_verified_at timestamptz,
        updated_at timestamptz not null default now())`,
@@ -35,15 +38,17 @@ export async function readSyncState(db: pg.PoolClient, label: string): Promise<S
     method: 'cursor' | 'key';
     column_name: string;
     watermark: string | null;
+    read_at: string | null;
     pending_deletes: string;
     full_verified_at: Date | null;
-  }>(`select * from ${SYNC_STATE} where table_name = $1 for update`, [label]);
+  }>(`select *, read_at::text as read_at from ${SYNC_STATE} where table_name = $1 for update`, [label]);
   const row = rows[0];
   if (!row) return undefined;
   return {
     method: row.method,
     column: row.column_name,
     watermark: row.watermark,
+    readAt: row.read_at,
     pendingDeletes: Number(row.pending_deletes),
     fullVerifiedAt: row.full_verified_at,
   };
@@ -55,12 +60,12 @@ export async function writeSyncState(
   state: Omit<SyncState, 'fullVerifiedAt'> & { fullyVerified: boolean },
 ): Promise<void> {
   await db.query(
-    `insert into ${SYNC_STATE} as s (table_name, method, column_name, watermark, pending_deletes, full_verified_at)
-     values ($1, $2, $3, $4, $5, case when $6 then now() end)
+    `insert into ${SYNC_STATE} as s (table_name, method, column_name, watermark, read_at, pending_deletes, full_verified_at)
+     values ($1, $2, $3, $4, $7, $5, case when $6 then now() end)
      on conflict (table_name) do update set method = excluded.method, column_name = excluded.column_name,
-       watermark = excluded.watermark, pending_deletes = excluded.pending_deletes, updated_at = now(),
-       full_verified_at = case when $6 then now() else s.full_verified_at end`,
-    [label, state.method, state.column, state.watermark, state.pendingDeletes, state.fullyVerified],
+       watermark = excluded.watermark, read_at = excluded.read_at, pending_deletes = excluded.pending_deletes,
+       updated_at = now(), full_verified_at = case when $6 then now() else s.full_verified_at end`,
+    [label, state.method, state.column, state.watermark, state.pendingDeletes, state.fullyVerified, state.readAt],
   );
 }
 

@@ -9,9 +9,12 @@ export const DEFAULT_OVERLAP_SECONDS = 300;
 
 /**
  * How a later run finds a table's changes (an extension of the seed's format; without it: the full comparison).
- * `cursor`: a column every insert and update sets (dvd_rental's `last_update`, kept by its trigger): rows at or
- * past the watermark minus `overlap_seconds` are read. `key`: an integer primary key that only grows, for
- * append-only tables (payment): rows past the highest key copied; it sees no update.
+ * `cursor`: a column every insert and update sets to its transaction's time (dvd_rental's `last_update`, kept by
+ * its trigger): rows past the watermark, and those written since the last read minus `overlap_seconds` (the
+ * longest transaction it tolerates), are read. A `timestamp` without time zone holds the writers' local time:
+ * `time_zone` names their zone; without it 12 more hours are re-read, enough for any zone.
+ * `key`: an integer primary key that only grows, for append-only tables (payment): rows past the highest key
+ * copied; it sees no update. See README "Incremental sync".
  */
 export const syncSpecSchema = z
   .strictObject({
@@ -23,6 +26,10 @@ export const syncSpecSchema = z
       .min(0)
       .max(7 * 86_400)
       .optional(),
+    time_zone: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_+\-/]*$/, 'must be a time zone name such as UTC or Europe/Paris')
+      .optional(),
   })
   .superRefine((spec, ctx) => {
     if (Boolean(spec.cursor) === Boolean(spec.key)) {
@@ -32,12 +39,14 @@ export const syncSpecSchema = z
           'give exactly one of "cursor" (a column every insert and update sets, e.g. last_update) or "key" (an integer primary key of an append-only table)',
       });
     }
-    if (spec.key && spec.overlap_seconds !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['overlap_seconds'],
-        message: 'applies to a "cursor" only: a key cursor finds late keys by comparing the keys of both sides',
-      });
+    for (const field of ['overlap_seconds', 'time_zone'] as const) {
+      if (spec.key && spec[field] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'applies to a "cursor" only: a key cursor finds late keys by comparing the keys of both sides',
+        });
+      }
     }
   });
 
