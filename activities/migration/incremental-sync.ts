@@ -146,12 +146,17 @@ export interface IncrementalOutcome {
 export const liveTargetRows = (pair: TablePair, deletes: DeleteMode) =>
   deletes === 'flag' && pair.hasDeletedFlag ? `t.${quoteIdent(DELETED_FLAG_COLUMN)} is null` : undefined;
 
-export function compareKeysOf(sessions: Sessions, pair: TablePair, deletes: DeleteMode, signal?: AbortSignal) {
+export function compareKeysOf(
+  sessions: Sessions,
+  pair: TablePair,
+  deletes: DeleteMode,
+  options: { signal?: AbortSignal; onlyIfCountsDiffer?: boolean } = {},
+) {
   return diffKeys(
     { db: sessions.source, table: pair.sourceTable },
     { db: sessions.target, table: pair.targetTable, where: liveTargetRows(pair, deletes) },
     pair.primaryKey,
-    signal,
+    options,
   );
 }
 
@@ -193,14 +198,21 @@ export async function syncIncrementally(run: IncrementalRun, state: SyncState): 
   });
   const read = await highest(sessions.target, plan, STAGE_TABLE, state.watermark);
   const first = await progress.step('apply', () => upsertChanges(sessions, pair));
-  const difference = await progress.step('keys', () => compareKeysOf(sessions, pair, run.deletes, run.signal));
+  const full = run.verify === 'full' || isDue(state.fullVerifiedAt);
+  const difference = await progress.step('keys', () =>
+    compareKeysOf(sessions, pair, run.deletes, { signal: run.signal, onlyIfCountsDiffer: !full }),
+  );
   if (overflows(difference)) throw new TooManyDifferences(`${pair.label}: ${describe(difference)}`);
   const repaired = await repair(run, difference.sourceOnly);
   const deleted = run.deferDeletes ? 0 : await removeKeys(sessions.target, pair, run.deletes, difference.targetOnly);
   const pendingDeletes = run.deferDeletes ? difference.targetOnlyCount : 0;
-  const full = run.verify === 'full' || isDue(state.fullVerifiedAt);
+  const touched = staged.rows + difference.sourceOnly.length;
   const verified = await progress.step('verify', () =>
-    verifyCopy(sessions, full ? fullCheck(run, difference) : touchedCheck(run, where, difference.sourceOnly)),
+    full
+      ? verifyCopy(sessions, fullCheck(run, difference))
+      : touched === 0
+        ? nothingTouched() // nothing read, nothing written: the empty set is equal on both sides
+        : verifyCopy(sessions, touchedCheck(run, where, difference.sourceOnly)),
   );
   await writeSyncState(sessions.target, pair.label, {
     method: plan.method,
@@ -220,6 +232,8 @@ export async function syncIncrementally(run: IncrementalRun, state: SyncState): 
       rowsRead: staged.rows + difference.sourceOnly.length,
       reread: read.reread,
       keysCompared: { source: difference.source, target: difference.target },
+      keysStreamed: difference.streamed,
+      keysByCount: difference.compared === 'count',
       repaired: difference.sourceOnly.length,
       nullCursor: read.nulls,
       watermark: { from: state.watermark, to: read.watermark },
@@ -231,6 +245,8 @@ export async function syncIncrementally(run: IncrementalRun, state: SyncState): 
 const describe = (difference: KeyDifference) =>
   `${difference.sourceOnlyCount} keys only in the source, ${difference.targetOnlyCount} only in the target ` +
   `(over ${KEY_LIST_CAP}: compared in full instead)`;
+
+const nothingTouched = (): Promise<Checksum> => Promise.resolve({ rows: 0, checksum: '0' });
 
 const isDue = (last: Date | null) => !last || Date.now() - last.getTime() >= FULL_VERIFY_EVERY_MS;
 

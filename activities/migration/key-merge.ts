@@ -1,10 +1,12 @@
-// Compares the primary keys of both sides without moving rows: each side streams its key columns in key
-// order (COPY of an index-ordered select) and one pass merges the two streams. Keys only one side has are
-// collected, up to a cap: the target's are rows deleted at the source, the source's rows a cursor missed.
+// Compares the primary keys of both sides without moving rows. Each side first sums up its keys by range of
+// the first key column (count and XOR of the keys' hashes, per range: one aggregate query each, nothing
+// streamed); only the ranges that differ are then streamed, key columns only, in key order, and merged in one
+// pass. Keys only one side has are collected, up to a cap: the target's are rows deleted at the source, the
+// source's rows a cursor missed.
 import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { columnList } from './catalog';
+import { columnList, quoteIdent } from './catalog';
 
 /** Integer key types: their order is the same in Postgres and here (numbers), whatever the collation. */
 export const MERGEABLE_KEY_TYPES = new Set(['smallint', 'integer', 'bigint']);
@@ -15,8 +17,13 @@ export const KEY_LIST_CAP = 10_000;
 export type Key = readonly (number | bigint)[];
 
 export interface KeyDifference {
+  /** Keys on each side (every one compared, by its range's fingerprint). */
   source: number;
   target: number;
+  /** Keys streamed and merged one by one (both sides): those of the ranges that differ. */
+  streamed: number;
+  /** count: the key counts were equal and nothing more was compared; keys: the keys themselves. */
+  compared: 'count' | 'keys';
   sourceOnly: Key[];
   targetOnly: Key[];
   /** Counts past the cap (the lists then hold the first KEY_LIST_CAP). */
@@ -96,23 +103,112 @@ class KeyReader {
   }
 }
 
-const keyCopy = (side: KeySide, key: readonly string[]) =>
-  `copy (select ${columnList(key, 't')} from ${side.table} t ${side.where ? `where ${side.where}` : ''} ` +
+/** Ranges of the first key column compared by fingerprint; the keys of differing ones are streamed. */
+const RANGES = 1024;
+
+const whereAll = (...conditions: Array<string | undefined>) => {
+  const present = conditions.filter(Boolean);
+  return present.length ? `where ${present.join(' and ')}` : '';
+};
+
+const keyCopy = (side: KeySide, key: readonly string[], ranges: string) =>
+  `copy (select ${columnList(key, 't')} from ${side.table} t ${whereAll(side.where, ranges)} ` +
   `order by ${columnList(key, 't')}) to stdout`;
+
+interface Ranges {
+  /** The range of alias `t`'s row, as SQL. */
+  of: string;
+  /** Per range: `count:fingerprint` on each side. */
+  source: Map<string, string>;
+  target: Map<string, string>;
+}
+
+async function bounds(side: KeySide, first: string): Promise<{ lo: string | null; hi: string | null }> {
+  const { rows } = await side.db.query<{ lo: string | null; hi: string | null }>(
+    `select min(t.${first})::int8::text as lo, max(t.${first})::int8::text as hi from ${side.table} t ${whereAll(side.where)}`,
+  );
+  return rows[0]!;
+}
+
+async function fingerprints(side: KeySide, key: readonly string[], of: string): Promise<Map<string, string>> {
+  const columns = key.map((column) => `t.${quoteIdent(column)}::int8`);
+  const hash =
+    columns.length === 1 ? `hashint8extended(${columns[0]}, 0)` : `hash_record_extended(row(${columns.join(', ')}), 0)`;
+  const { rows } = await side.db.query<{ range: string; print: string }>(
+    `select ${of} as range, count(*) || ':' || bit_xor(${hash}) as print
+       from ${side.table} t ${whereAll(side.where)} group by 1`,
+  );
+  return new Map(rows.map((row) => [row.range, row.print]));
+}
+
+async function summarize(source: KeySide, target: KeySide, key: readonly string[]): Promise<Ranges> {
+  const first = quoteIdent(key[0]!);
+  const [a, b] = await Promise.all([bounds(source, first), bounds(target, first)]);
+  const values = [a.lo, a.hi, b.lo, b.hi].filter((value): value is string => value !== null).map(BigInt);
+  const lo = values.length ? values.reduce((x, y) => (x < y ? x : y)) : 0n;
+  const hi = values.length ? values.reduce((x, y) => (x > y ? x : y)) : 0n;
+  const width = (hi - lo) / BigInt(RANGES) + 1n;
+  const of = `((t.${first}::int8 - ${lo}) / ${width})`;
+  const [sourcePrints, targetPrints] = await Promise.all([
+    fingerprints(source, key, of),
+    fingerprints(target, key, of),
+  ]);
+  return { of, source: sourcePrints, target: targetPrints };
+}
+
+const countOf = (prints: Map<string, string>) =>
+  [...prints.values()].reduce((sum, print) => sum + Number(print.split(':')[0]), 0);
+
+/** SQL keeping the rows of the ranges whose fingerprints differ, or undefined when none does. */
+function differingRanges(ranges: Ranges): string | undefined {
+  const all = new Set([...ranges.source.keys(), ...ranges.target.keys()]);
+  const differing = [...all].filter((range) => ranges.source.get(range) !== ranges.target.get(range));
+  return differing.length ? `${ranges.of} = any('{${differing.join(',')}}'::int8[])` : undefined;
+}
 
 function collect(list: Key[], key: Key): void {
   if (list.length < KEY_LIST_CAP) list.push(key);
 }
 
-/** Streams both sides' keys (integer columns only: see MERGEABLE_KEY_TYPES) and merges them. */
+/** Compares both sides' keys (integer columns only: see MERGEABLE_KEY_TYPES): fingerprints by range, then a merge of the differing ranges. */
+async function countKeys(side: KeySide): Promise<number> {
+  const { rows } = await side.db.query<{ n: string }>(
+    `select count(*) as n from ${side.table} t ${whereAll(side.where)}`,
+  );
+  return Number(rows[0]!.n);
+}
+
+/**
+ * `onlyIfCountsDiffer`: equal key counts end the comparison (a delete balanced by a missed insert then goes
+ * unseen until a full one). Otherwise fingerprints by range, then a merge of the differing ranges.
+ */
 export async function diffKeys(
   source: KeySide,
   target: KeySide,
   key: readonly string[],
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; onlyIfCountsDiffer?: boolean } = {},
 ): Promise<KeyDifference> {
-  const sourceStream = source.db.query(copyTo(keyCopy(source, key)));
-  const targetStream = target.db.query(copyTo(keyCopy(target, key)));
+  const { signal } = options;
+  const none = { streamed: 0, sourceOnly: [], targetOnly: [], sourceOnlyCount: 0, targetOnlyCount: 0 };
+  if (options.onlyIfCountsDiffer) {
+    const [sourceCount, targetCount] = await Promise.all([countKeys(source), countKeys(target)]);
+    if (sourceCount === targetCount) return { source: sourceCount, target: targetCount, compared: 'count', ...none };
+  }
+  const ranges = await summarize(source, target, key);
+  const counts = { source: countOf(ranges.source), target: countOf(ranges.target) };
+  const differing = differingRanges(ranges);
+  const difference: KeyDifference = {
+    ...counts,
+    compared: 'keys',
+    streamed: 0,
+    sourceOnly: [],
+    targetOnly: [],
+    sourceOnlyCount: 0,
+    targetOnlyCount: 0,
+  };
+  if (!differing) return difference;
+  const sourceStream = source.db.query(copyTo(keyCopy(source, key, differing)));
+  const targetStream = target.db.query(copyTo(keyCopy(target, key, differing)));
   const abort = () => {
     sourceStream.destroy(signal?.reason as Error);
     targetStream.destroy(signal?.reason as Error);
@@ -120,14 +216,6 @@ export async function diffKeys(
   signal?.addEventListener('abort', abort, { once: true });
   const left = new KeyReader(sourceStream);
   const right = new KeyReader(targetStream);
-  const difference: KeyDifference = {
-    source: 0,
-    target: 0,
-    sourceOnly: [],
-    targetOnly: [],
-    sourceOnlyCount: 0,
-    targetOnlyCount: 0,
-  };
   try {
     for (;;) {
       if (left.needsLoad || right.needsLoad) await Promise.all([left.load(), right.load()]);
@@ -147,7 +235,7 @@ export async function diffKeys(
   } finally {
     signal?.removeEventListener('abort', abort);
   }
-  return { ...difference, source: left.count, target: right.count };
+  return { ...difference, streamed: left.count + right.count };
 }
 
 /** `(k1, k2) in (select * from unnest('{..}'::int8[], '{..}'::int8[]))` over alias `alias`: literals only (COPY takes no parameters). */

@@ -43,7 +43,8 @@ export function syncDetail(sync: NonNullable<TableProgress['sync']>): string {
   const parts = [
     `${sync.method === 'key' ? 'key cursor' : 'cursor'}: ${count(sync.rowsRead)} rows read` +
       (sync.reread ? ` (${count(sync.reread)} re-read)` : ''),
-    sync.keysCompared && `${count(sync.keysCompared.source)} keys compared`,
+    sync.keysCompared &&
+      `${count(sync.keysCompared.source)} keys compared ${sync.keysByCount ? 'by count' : `(${count(sync.keysStreamed ?? 0)} streamed)`}`,
     sync.repaired && `${count(sync.repaired)} missed rows copied`,
     sync.nullCursor && `${count(sync.nullCursor)} with a NULL cursor`,
     `verified ${sync.verified === 'full' ? 'in full' : 'touched rows'}`,

@@ -138,8 +138,12 @@ export interface SyncCounters {
   rowsRead: number;
   /** Of rowsRead, those at or below the old watermark (the overlap re-read). */
   reread: number;
-  /** Primary keys streamed from each side to find deleted and missed rows. */
+  /** Primary keys compared on each side to find deleted and missed rows (by range fingerprints). */
   keysCompared?: { source: number; target: number };
+  /** Of those, keys streamed and merged one by one (both sides): the ranges whose fingerprints differ. */
+  keysStreamed?: number;
+  /** The key counts were equal: no fingerprint compared (the weekly or `--verify full` run compares them). */
+  keysByCount?: boolean;
   /** Rows the cursor missed (their key was in the source, not in the target) copied by the key comparison. */
   repaired: number;
   /** With a NULL cursor value: read on every sync. */
