@@ -81,7 +81,11 @@ async function deleteMissing(sessions: Sessions, options: ApplyDeletesOptions): 
   if (state && state.method === incremental.method && state.column === incremental.column) {
     // The copy compared the keys in its own transaction and found nothing gone: nothing to read again.
     if (state.pendingDeletes === 0) return 0;
-    const difference = await compareKeysOf(sessions, pair, options.deletes, { signal: options.signal });
+    // only the key ranges where the copy found them, unless it did not say
+    const difference = await compareKeysOf(sessions, pair, options.deletes, {
+      signal: options.signal,
+      ...(state.pendingRanges ? { ranges: state.pendingRanges } : {}),
+    });
     await clearPendingDeletes(sessions.target, pair.label);
     if (difference.targetOnlyCount <= KEY_LIST_CAP)
       return removeKeys(sessions.target, pair, options.deletes, difference.targetOnly);

@@ -13,7 +13,15 @@ import {
 import { describeColumns, quoteIdent } from './catalog';
 import type { ProgressTracker } from './copy-progress';
 import type { Sessions } from './copy-session';
-import { diffKeys, keyIn, KEY_LIST_CAP, MERGEABLE_KEY_TYPES, type Key, type KeyDifference } from './key-merge';
+import {
+  diffKeys,
+  keyIn,
+  KEY_LIST_CAP,
+  MERGEABLE_KEY_TYPES,
+  type DiffOptions,
+  type Key,
+  type KeyDifference,
+} from './key-merge';
 import { readSyncState, writeSyncState, type SyncState } from './sync-state';
 import { keyMatch, STAGE_TABLE, stageSourceRows, upsertChanges } from './sync-table';
 import { DELETED_FLAG_COLUMN, type TablePair } from './table-pair';
@@ -146,12 +154,7 @@ export interface IncrementalOutcome {
 export const liveTargetRows = (pair: TablePair, deletes: DeleteMode) =>
   deletes === 'flag' && pair.hasDeletedFlag ? `t.${quoteIdent(DELETED_FLAG_COLUMN)} is null` : undefined;
 
-export function compareKeysOf(
-  sessions: Sessions,
-  pair: TablePair,
-  deletes: DeleteMode,
-  options: { signal?: AbortSignal; onlyIfCountsDiffer?: boolean } = {},
-) {
+export function compareKeysOf(sessions: Sessions, pair: TablePair, deletes: DeleteMode, options: DiffOptions = {}) {
   return diffKeys(
     { db: sessions.source, table: pair.sourceTable },
     { db: sessions.target, table: pair.targetTable, where: liveTargetRows(pair, deletes) },
@@ -220,6 +223,7 @@ export async function syncIncrementally(run: IncrementalRun, state: SyncState): 
     watermark: read.watermark,
     readAt,
     pendingDeletes,
+    pendingRanges: pendingDeletes ? difference.ranges : null,
     fullyVerified: full,
   });
   return {

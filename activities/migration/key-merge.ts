@@ -24,6 +24,8 @@ export interface KeyDifference {
   streamed: number;
   /** count: the key counts were equal and nothing more was compared; keys: the keys themselves. */
   compared: 'count' | 'keys';
+  /** The key ranges that were streamed and merged. */
+  ranges?: KeyRanges;
   sourceOnly: Key[];
   targetOnly: Key[];
   /** Counts past the cap (the lists then hold the first KEY_LIST_CAP). */
@@ -115,7 +117,23 @@ const keyCopy = (side: KeySide, key: readonly string[], ranges: string) =>
   `copy (select ${columnList(key, 't')} from ${side.table} t ${whereAll(side.where, ranges)} ` +
   `order by ${columnList(key, 't')}) to stdout`;
 
+/** Ranges of the first key column: range = (key - lo) / width. */
+export interface KeyRanges {
+  lo: string;
+  width: string;
+  ranges: string[];
+}
+
+const rangeOf = (first: string, lo: bigint | string, width: bigint | string) =>
+  `((t.${first}::int8 - ${BigInt(lo)}) / ${BigInt(width)})`;
+
+/** SQL keeping the rows (alias `t`) of these ranges; only integers go into it. */
+const inRanges = (key: readonly string[], ranges: KeyRanges) =>
+  `${rangeOf(quoteIdent(key[0]!), ranges.lo, ranges.width)} = any('{${ranges.ranges.map((r) => BigInt(r)).join(',')}}'::int8[])`;
+
 interface Ranges {
+  lo: bigint;
+  width: bigint;
   /** The range of alias `t`'s row, as SQL. */
   of: string;
   /** Per range: `count:fingerprint` on each side. */
@@ -148,22 +166,22 @@ async function summarize(source: KeySide, target: KeySide, key: readonly string[
   const lo = values.length ? values.reduce((x, y) => (x < y ? x : y)) : 0n;
   const hi = values.length ? values.reduce((x, y) => (x > y ? x : y)) : 0n;
   const width = (hi - lo) / BigInt(RANGES) + 1n;
-  const of = `((t.${first}::int8 - ${lo}) / ${width})`;
+  const of = rangeOf(first, lo, width);
   const [sourcePrints, targetPrints] = await Promise.all([
     fingerprints(source, key, of),
     fingerprints(target, key, of),
   ]);
-  return { of, source: sourcePrints, target: targetPrints };
+  return { lo, width, of, source: sourcePrints, target: targetPrints };
 }
 
 const countOf = (prints: Map<string, string>) =>
   [...prints.values()].reduce((sum, print) => sum + Number(print.split(':')[0]), 0);
 
-/** SQL keeping the rows of the ranges whose fingerprints differ, or undefined when none does. */
-function differingRanges(ranges: Ranges): string | undefined {
+/** The ranges whose fingerprints differ, or undefined when none does. */
+function differingRanges(ranges: Ranges): KeyRanges | undefined {
   const all = new Set([...ranges.source.keys(), ...ranges.target.keys()]);
   const differing = [...all].filter((range) => ranges.source.get(range) !== ranges.target.get(range));
-  return differing.length ? `${ranges.of} = any('{${differing.join(',')}}'::int8[])` : undefined;
+  return differing.length ? { lo: String(ranges.lo), width: String(ranges.width), ranges: differing } : undefined;
 }
 
 function collect(list: Key[], key: Key): void {
@@ -178,6 +196,13 @@ async function countKeys(side: KeySide): Promise<number> {
   return Number(rows[0]!.n);
 }
 
+export interface DiffOptions {
+  signal?: AbortSignal;
+  onlyIfCountsDiffer?: boolean;
+  /** Merge only these ranges (found differing by an earlier comparison): no counts, no fingerprints. */
+  ranges?: KeyRanges;
+}
+
 /**
  * `onlyIfCountsDiffer`: equal key counts end the comparison (a delete balanced by a missed insert then goes
  * unseen until a full one). Otherwise fingerprints by range, then a merge of the differing ranges.
@@ -186,7 +211,7 @@ export async function diffKeys(
   source: KeySide,
   target: KeySide,
   key: readonly string[],
-  options: { signal?: AbortSignal; onlyIfCountsDiffer?: boolean } = {},
+  options: DiffOptions = {},
 ): Promise<KeyDifference> {
   const { signal } = options;
   const none = { streamed: 0, sourceOnly: [], targetOnly: [], sourceOnlyCount: 0, targetOnlyCount: 0 };
@@ -194,12 +219,17 @@ export async function diffKeys(
     const [sourceCount, targetCount] = await Promise.all([countKeys(source), countKeys(target)]);
     if (sourceCount === targetCount) return { source: sourceCount, target: targetCount, compared: 'count', ...none };
   }
-  const ranges = await summarize(source, target, key);
-  const counts = { source: countOf(ranges.source), target: countOf(ranges.target) };
-  const differing = differingRanges(ranges);
+  let counts = { source: 0, target: 0 };
+  let differing = options.ranges;
+  if (!differing) {
+    const ranges = await summarize(source, target, key);
+    counts = { source: countOf(ranges.source), target: countOf(ranges.target) };
+    differing = differingRanges(ranges);
+  }
   const difference: KeyDifference = {
     ...counts,
     compared: 'keys',
+    ranges: differing,
     streamed: 0,
     sourceOnly: [],
     targetOnly: [],
@@ -207,8 +237,8 @@ export async function diffKeys(
     targetOnlyCount: 0,
   };
   if (!differing) return difference;
-  const sourceStream = source.db.query(copyTo(keyCopy(source, key, differing)));
-  const targetStream = target.db.query(copyTo(keyCopy(target, key, differing)));
+  const sourceStream = source.db.query(copyTo(keyCopy(source, key, inRanges(key, differing))));
+  const targetStream = target.db.query(copyTo(keyCopy(target, key, inRanges(key, differing))));
   const abort = () => {
     sourceStream.destroy(signal?.reason as Error);
     targetStream.destroy(signal?.reason as Error);
