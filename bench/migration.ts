@@ -1,5 +1,7 @@
 /**
- * Migration throughput: `npm run bench:migration -- [--scale 625] [--seed 42] [--skip-generate]`.
+ * Migration throughput: `npm run bench:migration -- [--scale 625] [--seed 42] [--skip-generate] [--part all|copy|sync]`.
+ * `--part sync` (also part of `all`, first): the daily sync on the populated target, unchanged and after one
+ * simulated day, each against the full copy (bench/migration-bench/sync.ts).
  * On the local dev stack (started if needed), in one run on the same databases: this migration (the
  * workflow, run by a worker process of its own) against `pg_dump | pg_restore` (the best common
  * alternative), the seed's method (select all, then one INSERT per row, commit per 1000 rows; on a
@@ -10,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadEnv, REPO_ROOT, type Env } from '../common/env';
 import { connectClient } from '../common/temporal-client';
 import { startStack } from '../stack';
@@ -42,6 +44,7 @@ import {
   withPool,
   type Measurement,
 } from './migration-bench/support';
+import { dropSyncDatabases, syncGoals, syncRuns } from './migration-bench/sync';
 import { buildWorker, bundleQuietly, WORKER_COMMAND } from './migration-bench/workflow';
 
 const SOURCE = 'bench_source';
@@ -56,6 +59,7 @@ interface Options {
   sweep: number[];
   multiRowInserts: boolean;
   keepTargets: boolean;
+  part: 'all' | 'copy' | 'sync';
 }
 
 function parseOptions(): Options {
@@ -76,6 +80,14 @@ function parseOptions(): Options {
       "skip the seed variant with multi-row INSERTs (the seed's own method, one INSERT per row, always runs)",
     )
     .option('--keep-targets', 'keep the target databases at the end', false)
+    .addOption(
+      new Option(
+        '--part <part>',
+        'copy: the full-copy contenders; sync: the daily sync against the full copy; all: both',
+      )
+        .choices(['all', 'copy', 'sync'])
+        .default('all'),
+    )
     .parse()
     .opts<Options>();
 }
@@ -244,9 +256,18 @@ function printDiagnostics(full: FullScale): void {
   for (const line of statementLines(full.measurements)) console.log(line);
 }
 
+async function runSync(context: Context, source: Source): Promise<void> {
+  console.log(`\n== daily sync on the populated target (scale ${source.scale}) ==`);
+  const runs = await syncRuns(context, source, HEADLINE_PARALLELISM);
+  console.log('\n== goals (daily sync) ==');
+  for (const line of goalLines(syncGoals(runs))) console.log(line);
+}
+
 async function run(context: Context, options: Options): Promise<void> {
   await printVersions(context.env);
   const source = await prepareSource(context, options, SOURCE, options.scale);
+  if (options.part !== 'copy') await runSync(context, source);
+  if (options.part === 'sync') return;
   const full = await fullScale(context, source, options);
   const small = await smallScale(
     context,
@@ -277,7 +298,10 @@ async function main(): Promise<void> {
   } finally {
     await context.client.connection.close();
     fs.rmSync(workflowBundle, { force: true });
-    if (!options.keepTargets) for (const target of Object.values(TARGETS)) await dropDatabase(env, target);
+    if (!options.keepTargets) {
+      for (const target of Object.values(TARGETS)) await dropDatabase(env, target);
+      await dropSyncDatabases(env);
+    }
   }
 }
 

@@ -3,12 +3,27 @@
 // and indexes the target table lacks are built in the same transaction: after the rows for a full copy
 // (one sort per index instead of index upkeep per row), before them for a sync (the upsert needs the key).
 import type pg from 'pg';
-import type { CopyMode, CopyTableResult, DeleteMode, TableSpec } from '../../workflows/migration/types';
+import type {
+  CopyMode,
+  CopyTableResult,
+  DeleteMode,
+  SyncCounters,
+  TableSpec,
+  VerifyMode,
+} from '../../workflows/migration/types';
 import { columnList, quoteIdent } from './catalog';
 import { ProgressTracker, type CopyProgress } from './copy-progress';
 import { inTransactions, type Sessions } from './copy-session';
 import { streamCopy } from './copy-stream';
 import { addDeletedFlag, countMissing, removeMissing } from './deletes';
+import {
+  incrementalOf,
+  readSyncState,
+  recordBaseline,
+  syncIncrementally,
+  TooManyDifferences,
+  type Incremental,
+} from './incremental-sync';
 import { keyMatch, STAGE_TABLE, stageSourceRows, upsertChanges } from './sync-table';
 import { asTableDataError } from './table-data-error';
 import { DELETED_FLAG_COLUMN, describePair, type TablePair } from './table-pair';
@@ -31,6 +46,8 @@ export interface CopyTableOptions {
    * the copy then verifies the target rows whose key the source still has.
    */
   deferDeletes?: boolean;
+  /** Incremental syncs: `auto` (default) verifies the rows they touched, the whole table once a week. */
+  verify?: VerifyMode;
   onProgress?: (progress: CopyProgress) => void;
   /** Aborting destroys the COPY streams, cancels running statements, rolls back and throws the abort reason. */
   signal?: AbortSignal;
@@ -53,6 +70,9 @@ interface Run {
   progress: ProgressTracker;
   notes: string[];
   keys: TableKeys;
+  /** Set when the config's `sync` applies to the table; else `reason` says why it compares in full. */
+  incremental?: Incremental;
+  reason?: string;
 }
 
 export async function copyTable(options: CopyTableOptions): Promise<CopyTableOutcome> {
@@ -63,7 +83,8 @@ export async function copyTable(options: CopyTableOptions): Promise<CopyTableOut
     const outcome = await inTransactions(options, options.signal, async (sessions) => {
       const pair = await describePair(sessions, options.table);
       const plan = choosePlan(options.mode, pair);
-      const run = { sessions, pair, options, progress, notes: plan.notes, keys };
+      const eligibility = pair.primaryKey.length ? await incrementalOf(sessions.source, options.table, pair) : {};
+      const run: Run = { sessions, pair, options, progress, notes: plan.notes, keys, ...eligibility };
       return plan.kind === 'sync' ? syncRows(run) : replaceRows(run, plan.clear);
     });
     progress.report({ phase: 'done' });
@@ -111,6 +132,8 @@ async function replaceRows(run: Run, clear: 'none' | 'truncate' | 'delete'): Pro
   });
   const verified = await progress.step('verify', () => verifyCopy(sessions, pair));
   await progress.step('keys', () => buildKeys(run));
+  if (run.incremental)
+    await recordBaseline(sessions, pair, run.incremental, { table: pair.targetTable, pendingDeletes: 0 });
   const changes = { inserted: copied.rows, updated: 0, deleted: 0 };
   return { ...outcome(run, 'full', verified), bytes: copied.bytes, changes, pendingDeletes: 0 };
 }
@@ -119,6 +142,36 @@ async function syncRows(run: Run): Promise<CopyTableOutcome> {
   const { sessions, options, progress } = run;
   const pair = options.deletes === 'flag' ? await addDeletedFlag(sessions.target, run.pair) : run.pair;
   await progress.step('keys', () => buildKeys(run)); // the upsert matches rows by key
+  const state = run.incremental && (await readSyncState(sessions.target, pair.label));
+  if (!run.incremental) return compareRows({ ...run, pair }, { method: 'compare', reason: run.reason });
+  if (!state || state.method !== run.incremental.method || state.column !== run.incremental.column)
+    return compareRows({ ...run, pair }, { method: 'compare', reason: 'no watermark yet: compared in full once' });
+  await sessions.target.query('savepoint incremental');
+  try {
+    const result = await syncIncrementally(
+      {
+        sessions,
+        pair,
+        plan: run.incremental,
+        deletes: options.deletes,
+        deferDeletes: Boolean(options.deferDeletes),
+        verify: options.verify ?? 'auto',
+        progress,
+        signal: options.signal,
+      },
+      state,
+    );
+    return { ...outcome({ ...run, pair }, 'sync', result.verified), ...result };
+  } catch (error) {
+    if (!(error instanceof TooManyDifferences)) throw error;
+    await sessions.target.query('rollback to savepoint incremental');
+    return compareRows({ ...run, pair }, { method: 'compare', reason: error.message });
+  }
+}
+
+/** The full comparison: the whole source staged and compared with the target. */
+async function compareRows(run: Run, why: { method: 'compare'; reason?: string }): Promise<CopyTableOutcome> {
+  const { sessions, options, progress, pair } = run;
   progress.report({ phase: 'stage' });
   const staged = await stageSourceRows(sessions, {
     pair,
@@ -130,7 +183,22 @@ async function syncRows(run: Run): Promise<CopyTableOutcome> {
   const verified = await progress.step('verify', () =>
     verifyCopy(sessions, { ...pair, targetWhere: syncedRows(pair, options) }),
   );
-  return { ...outcome({ ...run, pair }, 'sync', verified), bytes: staged.bytes, ...applied };
+  const watermark = run.incremental
+    ? await recordBaseline(sessions, pair, run.incremental, {
+        table: STAGE_TABLE,
+        pendingDeletes: applied.pendingDeletes,
+      })
+    : undefined;
+  const sync: SyncCounters = {
+    ...why,
+    rowsRead: staged.rows,
+    reread: 0,
+    repaired: 0,
+    nullCursor: 0,
+    verified: 'full',
+    ...(run.incremental ? { watermark: { from: null, to: watermark ?? null } } : {}),
+  };
+  return { ...outcome({ ...run, pair }, 'sync', verified), bytes: staged.bytes, ...applied, sync };
 }
 
 /** In the copy's transaction: a table whose keys cannot be built (duplicates) keeps none of its rows. */

@@ -8,6 +8,9 @@ import type pg from 'pg';
 import type { DeleteMode, TableSpec } from '../../workflows/migration/types';
 import { quoteIdent } from './catalog';
 import { inTransactions, type Sessions } from './copy-session';
+import { compareKeysOf, incrementalOf, removeKeys } from './incremental-sync';
+import { KEY_LIST_CAP } from './key-merge';
+import { clearPendingDeletes, readSyncState } from './sync-state';
 import { keyMatch, STAGE_TABLE, stageSourceRows } from './sync-table';
 import { DELETED_FLAG_COLUMN, describePair, type TablePair } from './table-pair';
 import { asTableDataError } from './table-data-error';
@@ -73,6 +76,20 @@ async function deleteMissing(sessions: Sessions, options: ApplyDeletesOptions): 
   let pair = await describePair(sessions, options.table);
   if (pair.primaryKey.length === 0 || pair.targetEmpty) return 0;
   if (options.deletes === 'flag') pair = await addDeletedFlag(sessions.target, pair);
+  const { incremental } = await incrementalOf(sessions.source, options.table, pair);
+  const state = incremental && (await readSyncState(sessions.target, pair.label));
+  if (state && state.method === incremental.method && state.column === incremental.column) {
+    // The copy compared the keys in its own transaction and found nothing gone: nothing to read again.
+    if (state.pendingDeletes === 0) return 0;
+    // only the key ranges where the copy found them, unless it did not say
+    const difference = await compareKeysOf(sessions, pair, options.deletes, {
+      signal: options.signal,
+      ...(state.pendingRanges ? { ranges: state.pendingRanges } : {}),
+    });
+    await clearPendingDeletes(sessions.target, pair.label);
+    if (difference.targetOnlyCount <= KEY_LIST_CAP)
+      return removeKeys(sessions.target, pair, options.deletes, difference.targetOnly);
+  }
   await stageSourceRows(sessions, { pair, columns: pair.primaryKey, signal: options.signal });
   return removeMissing(sessions.target, pair, options.deletes);
 }

@@ -10,6 +10,8 @@ interface Options {
   schemaOut: string;
   tables?: string;
   out?: string;
+  cursor: string;
+  appendOnly?: string;
 }
 
 const tableList = (value: string): string[] =>
@@ -23,13 +25,22 @@ const program = new Command('migration:config')
   .requiredOption('--schema-in <schema>', 'schema of the source database to read')
   .requiredOption('--schema-out <schema>', 'schema of the target database to write')
   .option('--tables <a,b>', 'only these tables (default: every table of --schema-in)')
+  .option('--cursor <column>', 'tables with this column sync incrementally by it', 'last_update')
+  .option('--append-only <a,b>', 'tables synced by their integer primary key (rows only ever added)')
   .option('--out <file>', 'write the config to this file (default: stdout)')
   .action(async (options: Options) => {
     const db = new pg.Client({ connectionString: loadEnv().SOURCE_DATABASE_URL });
     await db.connect();
     try {
       const tables = options.tables === undefined ? undefined : tableList(options.tables);
-      const config = await generateConfig({ db, schemaIn: options.schemaIn, schemaOut: options.schemaOut, tables });
+      const config = await generateConfig({
+        db,
+        schemaIn: options.schemaIn,
+        schemaOut: options.schemaOut,
+        tables,
+        cursor: options.cursor,
+        appendOnly: options.appendOnly === undefined ? undefined : tableList(options.appendOnly),
+      });
       for (const warning of config.warnings) console.error(`warning: ${warning}`);
       const text = formatMigrationConfig(config.tables);
       if (!options.out) {

@@ -4,7 +4,8 @@ import { parseMigrationConfig } from '../../workflows/migration/config';
 import { identifierProblem } from '../../workflows/shared/identifiers';
 import { MigrationConfigError } from '../../workflows/migration/errors';
 import { findCycles, formatCycle, planMigration } from '../../workflows/migration/plan';
-import type { TableSpec } from '../../workflows/migration/types';
+import type { SyncSpec, TableSpec } from '../../workflows/migration/types';
+import { primaryKey } from './catalog';
 
 type Db = pg.Pool | pg.PoolClient | pg.Client;
 
@@ -14,6 +15,10 @@ export interface GenerateConfigOptions {
   schemaOut: string;
   /** Default: every table of schemaIn. */
   tables?: string[];
+  /** Tables with this column sync by it (`sync.cursor`); default last_update. */
+  cursor?: string;
+  /** Tables to sync by their integer primary key (`sync.key`): rows are only ever added. */
+  appendOnly?: string[];
 }
 
 export interface GeneratedConfig {
@@ -126,18 +131,49 @@ function checkSchemaNames(schemaIn: string, schemaOut: string): void {
   if (problems.length > 0) throw new MigrationConfigError(problems.join('\n'));
 }
 
-export async function generateConfig({
-  db,
-  schemaIn,
-  schemaOut,
-  tables,
-}: GenerateConfigOptions): Promise<GeneratedConfig> {
+/** Tables of `schema` with a column named `column`. */
+async function tablesWithColumn(db: Db, schema: string, column: string): Promise<Set<string>> {
+  const { rows } = await db.query<{ table: string }>(
+    `select c.relname as table from pg_attribute a join pg_class c on c.oid = a.attrelid
+       join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = $1 and a.attname = $2 and a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p')`,
+    [schema, column],
+  );
+  return new Set(rows.map((row) => row.table));
+}
+
+/** A key cursor per append-only table (its one-column primary key), a cursor where the column is. */
+async function syncSpecs(db: Db, options: GenerateConfigOptions, names: string[]): Promise<Map<string, SyncSpec>> {
+  const cursorColumn = options.cursor ?? 'last_update';
+  const withCursor = await tablesWithColumn(db, options.schemaIn, cursorColumn);
+  const specs = new Map<string, SyncSpec>();
+  for (const name of names) {
+    if (options.appendOnly?.includes(name)) {
+      const key = await primaryKey(db, options.schemaIn, name);
+      if (key.length !== 1)
+        throw new MigrationConfigError(
+          `append-only table ${name} needs a one-column primary key, it has ${key.length}`,
+        );
+      specs.set(name, { key: key[0]! });
+    } else if (withCursor.has(name)) {
+      specs.set(name, { cursor: cursorColumn });
+    }
+  }
+  return specs;
+}
+
+export async function generateConfig(options: GenerateConfigOptions): Promise<GeneratedConfig> {
+  const { db, schemaIn, schemaOut, tables } = options;
   checkSchemaNames(schemaIn, schemaOut);
   const selected = selectTables(await listTables(db, schemaIn), tables, schemaIn);
   const warnings: string[] = [];
   const dependsOn = dependencies(selected, await foreignKeys(db, schemaIn), schemaIn, warnings);
   breakCycles(dependsOn, warnings);
-  const specs = parseMigrationConfig(toSpecs(dependsOn, schemaIn, schemaOut), `schema ${schemaIn} of the source`);
+  const syncs = await syncSpecs(db, options, selected);
+  const withSync = toSpecs(dependsOn, schemaIn, schemaOut).map((spec) =>
+    syncs.has(spec.name) ? { ...spec, sync: syncs.get(spec.name) } : spec,
+  );
+  const specs = parseMigrationConfig(withSync, `schema ${schemaIn} of the source`);
   const byName = new Map(specs.map((spec) => [spec.name, spec]));
   return { tables: planMigration(specs).order.map((name) => byName.get(name)!), warnings };
 }

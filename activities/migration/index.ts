@@ -1,11 +1,12 @@
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from '../deps';
 import { MigrationConfigError } from '../../workflows/migration/errors';
-import type { CopyMode, DeleteMode, TableSpec } from '../../workflows/migration/types';
+import type { CopyMode, DeleteMode, TableSpec, VerifyMode } from '../../workflows/migration/types';
 import { tableExists } from './catalog';
 import { applyDeletes, copyTable, type CopyTableOutcome } from './copy-table';
 import { completedTables, ensureLedger, forgetRun, recordCompleted } from './ledger';
 import { progressReporter } from './progress-reporter';
+import { ensureSyncState } from './sync-state';
 import { finishTargetSchema, prepareTargetSchema } from './target-schema';
 
 export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
@@ -25,6 +26,7 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
 
     async migrationPrepareTarget({ tables, recreate }: { tables: TableSpec[]; recreate: boolean }) {
       await ensureLedger(targetPg);
+      await ensureSyncState(targetPg);
       return prepareTargetSchema({ source: sourcePg, target: targetPg, tables, recreate });
     },
 
@@ -61,6 +63,7 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
       mode: CopyMode;
       deletes: DeleteMode;
       runKey: string;
+      verify?: VerifyMode;
     }): Promise<CopyTableOutcome> {
       const result = await copyTable({
         source: sourcePg,
@@ -69,6 +72,7 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
         mode: input.mode,
         deletes: input.deletes,
         deferDeletes: true,
+        verify: input.verify,
         onProgress: progressReporter(input.table.name),
         signal: Context.current().cancellationSignal,
       });

@@ -3,6 +3,8 @@ import type { Env } from '../../common/env';
 import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from './config-file';
 import { planMigration } from '../../workflows/migration/plan';
 import { copyTable } from './copy-table';
+import { ensureLedger } from './ledger';
+import { ensureSyncState } from './sync-state';
 import { finishTargetSchema, prepareTargetSchema } from './target-schema';
 
 /**
@@ -15,6 +17,8 @@ export async function migrateInProcess(env: Pick<Env, 'SOURCE_DATABASE_URL' | 'T
   try {
     const tables = await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG);
     await prepareTargetSchema({ source, target, tables });
+    await ensureLedger(target);
+    await ensureSyncState(target);
     for (const name of planMigration(tables).order) {
       await copyTable({
         source,

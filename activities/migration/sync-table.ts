@@ -13,6 +13,10 @@ export interface StageRequest {
   pair: TablePair;
   /** The columns to stage: all copied columns, or just the key. */
   columns: readonly string[];
+  /** Only the source rows (alias `t`) this filter keeps: a cursor's changes. */
+  where?: string;
+  /** Add to the stage table of this transaction instead of creating it. */
+  append?: boolean;
   signal?: AbortSignal;
   onChunk?: (counts: CopyCounts) => void;
 }
@@ -23,13 +27,16 @@ export async function stageSourceRows(sessions: Sessions, request: StageRequest)
   const list = columnList(columns);
   // The stage is hash-joined with the whole target table: spilling every join to disk in 4 MB
   // batches (the default) made a 1.5M-row sync about twice as slow.
-  await sessions.target.query(`set local work_mem = '64MB'`);
-  await sessions.target.query(
-    `create temp table ${STAGE_TABLE} on commit drop as select ${list} from ${pair.targetTable} with no data`,
-  );
+  if (!request.append) {
+    await sessions.target.query(`set local work_mem = '64MB'`);
+    await sessions.target.query(
+      `create temp table ${STAGE_TABLE} on commit drop as select ${list} from ${pair.targetTable} with no data`,
+    );
+  }
+  const where = request.where ? ` t where ${request.where}` : '';
   const counts = await streamCopy({
     source: sessions.source,
-    copyOut: `copy (select ${list} from ${pair.sourceTable}) to stdout`,
+    copyOut: `copy (select ${columnList(columns, where ? 't' : undefined)} from ${pair.sourceTable}${where}) to stdout`,
     target: sessions.target,
     copyIn: `copy ${STAGE_TABLE} (${list}) from stdin`,
     signal: request.signal,

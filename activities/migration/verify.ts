@@ -100,13 +100,15 @@ export interface VerifyRequest {
   columns: readonly string[];
   /** Restricts the target rows compared (e.g. not flagged as deleted). */
   targetWhere?: string;
+  /** Restricts the source rows compared (e.g. a cursor's changes). */
+  sourceWhere?: string;
 }
 
 /** Compares the source snapshot with the target transaction's view; both checksums run at once. */
 export async function verifyCopy(sessions: Sessions, request: VerifyRequest): Promise<Checksum> {
   const terms = await checksumTerms(sessions, request, request.columns);
   const [source, target] = await Promise.all([
-    checksum(sessions.source, checksumSql(request.sourceTable, terms)),
+    checksum(sessions.source, checksumSql(request.sourceTable, terms, request.sourceWhere)),
     checksum(sessions.target, checksumSql(request.targetTable, terms, request.targetWhere)),
   ]);
   if (source.rows !== target.rows || source.checksum !== target.checksum) {

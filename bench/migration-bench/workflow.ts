@@ -36,6 +36,8 @@ export interface WorkflowRunOptions {
   parallelism: number;
   /** Node flags of the worker process; WORKER_NODE_FLAGS unless given. */
   nodeFlags?: string[];
+  /** Sync into the target as it is (default: recreated empty first, a full copy). */
+  keepTarget?: boolean;
 }
 
 /** How the bench starts its worker: compiled JS as deployed (buildWorker first), young generation kept small. */
@@ -101,7 +103,7 @@ function execute(options: WorkflowRunOptions, taskQueue: string, workflowId: str
 
 /** Times the workflow from its start to its result; the worker starts (and bundles) before the clock starts. */
 export async function runMigrationWorkflow(options: WorkflowRunOptions): Promise<WorkflowRun> {
-  await recreateDatabase(options.env, options.target);
+  if (!options.keepTarget) await recreateDatabase(options.env, options.target);
   const taskQueue = `bench-migration-${randomUUID()}`;
   const worker = await startWorker(options, taskQueue);
   const startupRssMb = worker.peakRssMb();

@@ -32,13 +32,31 @@ interface MigrateOptions {
   deletes: MigrationInput['options']['deletes'];
   parallelism: number;
   recreate?: boolean;
+  verify: 'auto' | 'full';
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** How a synced table found its changes: `key cursor payment_id: 12 rows read, 16,049 keys compared`. */
+export function syncDetail(sync: NonNullable<TableProgress['sync']>): string {
+  if (sync.method === 'compare') return `full comparison, ${count(sync.rowsRead)} rows read: ${sync.reason ?? ''}`;
+  const parts = [
+    `${sync.method === 'key' ? 'key cursor' : 'cursor'}: ${count(sync.rowsRead)} rows read` +
+      (sync.reread ? ` (${count(sync.reread)} re-read)` : ''),
+    sync.keysCompared &&
+      `${count(sync.keysCompared.source)} keys compared ${sync.keysByCount ? 'by count' : `(${count(sync.keysStreamed ?? 0)} streamed)`}`,
+    sync.repaired && `${count(sync.repaired)} missed rows copied`,
+    sync.nullCursor && `${count(sync.nullCursor)} with a NULL cursor`,
+    `verified ${sync.verified === 'full' ? 'in full' : 'touched rows'}`,
+  ];
+  return parts.filter(Boolean).join(', ');
 }
 
 function tableLine(table: TableProgress): string {
   const changes = table.changes
     ? ` (+${table.changes.inserted} ~${table.changes.updated} -${table.changes.deleted})`
     : '';
-  const detail = table.error ? `: ${table.error}` : '';
+  const detail = table.error ? `: ${table.error}` : table.sync ? ` [${syncDetail(table.sync)}]` : '';
   const mode = (table.mode ?? '').padEnd(4);
   return `  ${table.table.padEnd(16)} ${table.state.padEnd(8)} ${mode} ${String(table.rows).padStart(10)} rows ${(table.elapsedMs / 1000).toFixed(1).padStart(7)} s${changes}${detail}`;
 }
@@ -109,6 +127,7 @@ async function migrate(options: MigrateOptions, globals: GlobalOptions): Promise
       deletes: options.deletes,
       parallelism: options.parallelism,
       recreate: Boolean(options.recreate),
+      ...(options.verify === 'full' ? { verify: 'full' as const } : {}),
     },
   };
   const env = cliEnv();
@@ -132,6 +151,11 @@ export function migrateCommand({ globals }: Pick<CommandContext, 'globals'>): Co
         .default(DEFAULT_MIGRATION_OPTIONS.deletes),
     )
     .option('--parallelism <n>', 'tables copied at once', positiveInt, DEFAULT_MIGRATION_OPTIONS.parallelism)
+    .addOption(
+      new Option('--verify <how>', 'after an incremental sync: touched rows (whole table weekly), or full')
+        .choices(['auto', 'full'])
+        .default('auto'),
+    )
     .option('--recreate', 'drop and recreate target tables whose shape differs from the source')
     .action(async (options: MigrateOptions) => void (process.exitCode = await migrate(options, globals())));
 }

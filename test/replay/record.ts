@@ -83,6 +83,10 @@ async function record(harness: WorkerHarness, source: pg.Pool, target: pg.Pool):
   await run(healthCheckWorkflow, 'healthCheckWorkflow', [{ requestedBy: 'replay-recorder' }]);
   await run(migrationWorkflow, 'migrationWorkflow-full', [migrationInput]);
   await run(geocodingWorkflow, 'geocodingWorkflow', [await readGeocodingConfig()]);
+  // An incremental sync with an insert and a delete: most delete steps skipped (its patch marker recorded).
+  await source.query(`insert into actor (first_name, last_name) values ('REPLAY', 'ACTOR')`);
+  await source.query('delete from payment where payment_id = (select max(payment_id) from payment)');
+  await run(migrationWorkflow, 'migrationWorkflow-incremental', [migrationInput]);
   await run(refreshViewsWorkflow, 'refreshViewsWorkflow', [{ views, ...DEFAULT_REFRESH }]);
   await run(upsertGoldenRecordsWorkflow, 'upsertGoldenRecordsWorkflow', [
     { batchSize: 100, consolidationDate: new Date().toISOString() },

@@ -94,10 +94,16 @@ export function parseMigrationConfig(json: unknown, source = '<config>'): TableS
   return tables;
 }
 
+const jsonObject = (value: object) =>
+  `{ ${Object.entries(value)
+    .map(([key, item]) => `${JSON.stringify(key)}: ${JSON.stringify(item)}`)
+    .join(', ')} }`;
+
 /** The config as JSON text, one table per line. */
 export function formatMigrationConfig(tables: TableSpec[]): string {
   const line = (spec: TableSpec) =>
     `  { "name": ${JSON.stringify(spec.name)}, "schema_in": ${JSON.stringify(spec.schema_in)}, ` +
-    `"schema_out": ${JSON.stringify(spec.schema_out)}, "depends_on": [${spec.depends_on.map((dep) => JSON.stringify(dep)).join(', ')}] }`;
+    `"schema_out": ${JSON.stringify(spec.schema_out)}, "depends_on": [${spec.depends_on.map((dep) => JSON.stringify(dep)).join(', ')}]` +
+    `${spec.sync ? `, "sync": ${jsonObject(spec.sync)}` : ''} }`;
   return `[\n${tables.map(line).join(',\n')}\n]\n`;
 }

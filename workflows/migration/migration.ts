@@ -1,4 +1,4 @@
-import { ApplicationFailure, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { MigrationActivities } from '../../activities/migration';
 import { directCause, FAILURE } from '../shared/failures';
 import { parseInput } from '../shared/parse-input';
@@ -80,8 +80,13 @@ function trackProgress(tables: TableSpec[]): Progress {
 
 const isDone = (entry: TableProgress) => entry.state === 'copied' || entry.state === 'skipped';
 
+/** Runs recorded before it call the delete step for every synced table; later ones skip those with nothing to delete. */
+export const SKIP_EMPTY_DELETES_PATCH = 'migration-skip-empty-deletes';
+
 class MigrationRun {
   failure?: { table: string; message: string };
+  /** Per table copied in this run: target rows its copy found gone from the source, left to the delete step. */
+  private readonly pendingDeletes = new Map<string, number>();
   /** Tables whose target has no foreign key yet: their load order is free (keys and FKs come after the rows). */
   free: string[] = [];
 
@@ -121,6 +126,7 @@ class MigrationRun {
         mode: options.mode,
         deletes: options.deletes,
         runKey: this.runKey,
+        ...(options.verify ? { verify: options.verify } : {}),
       });
       Object.assign(entry, {
         state: 'copied',
@@ -130,6 +136,8 @@ class MigrationRun {
         changes: result.changes,
       });
       if (result.notes.length) entry.notes = result.notes;
+      if (result.sync) entry.sync = result.sync;
+      this.pendingDeletes.set(table.name, result.pendingDeletes);
     } catch (error) {
       this.fail(table, error);
     } finally {
@@ -173,6 +181,7 @@ class MigrationRun {
     for (const name of childrenFirst) {
       const entry = this.entry(name);
       if (this.failure || !isDone(entry) || entry.mode === 'full') continue;
+      if (this.pendingDeletes.get(name) === 0 && patched(SKIP_EMPTY_DELETES_PATCH)) continue;
       try {
         const { deleted } = await tableActivities.migrationApplyDeletes({
           table: byName.get(name)!,

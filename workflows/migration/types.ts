@@ -4,12 +4,61 @@
 import { z } from 'zod';
 import { identifier } from '../shared/identifiers';
 
-/** One entry of the migration config, as the seed wrote it. */
+/** Seconds a cursor sync re-reads below its watermark by default: transactions open longer can be missed. */
+export const DEFAULT_OVERLAP_SECONDS = 300;
+
+/**
+ * How a later run finds a table's changes (an extension of the seed's format; without it: the full comparison).
+ * `cursor`: a column every insert and update sets to its transaction's time (dvd_rental's `last_update`, kept by
+ * its trigger): rows past the watermark, and those written since the last read minus `overlap_seconds` (the
+ * longest transaction it tolerates), are read. A `timestamp` without time zone holds the writers' local time:
+ * `time_zone` names their zone; without it 12 more hours are re-read, enough for any zone.
+ * `key`: an integer primary key that only grows, for append-only tables (payment): rows past the highest key
+ * copied; it sees no update. See README "Incremental sync".
+ */
+export const syncSpecSchema = z
+  .strictObject({
+    cursor: identifier.optional(),
+    key: identifier.optional(),
+    overlap_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .optional(),
+    time_zone: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_+\-/]*$/, 'must be a time zone name such as UTC or Europe/Paris')
+      .optional(),
+  })
+  .superRefine((spec, ctx) => {
+    if (Boolean(spec.cursor) === Boolean(spec.key)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'give exactly one of "cursor" (a column every insert and update sets, e.g. last_update) or "key" (an integer primary key of an append-only table)',
+      });
+    }
+    for (const field of ['overlap_seconds', 'time_zone'] as const) {
+      if (spec.key && spec[field] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'applies to a "cursor" only: a key cursor finds late keys by comparing the keys of both sides',
+        });
+      }
+    }
+  });
+
+export type SyncSpec = z.infer<typeof syncSpecSchema>;
+
+/** One entry of the migration config, as the seed wrote it, plus an optional `sync`. */
 export const tableSpecSchema = z.strictObject({
   name: identifier,
   schema_in: identifier,
   schema_out: identifier,
   depends_on: z.array(identifier).default([]),
+  sync: syncSpecSchema.optional(),
 });
 
 export type TableSpec = z.infer<typeof tableSpecSchema>;
@@ -22,6 +71,9 @@ export type CopyMode = z.infer<typeof copyModeSchema>;
 export const deleteModeSchema = z.enum(['delete', 'flag']);
 export type DeleteMode = z.infer<typeof deleteModeSchema>;
 
+export const verifyModeSchema = z.enum(['auto', 'full']);
+export type VerifyMode = z.infer<typeof verifyModeSchema>;
+
 export const migrationOptionsSchema = z.strictObject({
   mode: copyModeSchema,
   deletes: deleteModeSchema,
@@ -29,6 +81,8 @@ export const migrationOptionsSchema = z.strictObject({
   parallelism: z.number().int().min(1),
   /** Drop and recreate target tables whose shape differs from the source instead of failing. */
   recreate: z.boolean(),
+  /** After an incremental sync: `auto` checks the rows it touched, and the whole table once a week; `full` always. */
+  verify: verifyModeSchema.optional(),
 });
 
 export type MigrationOptions = z.infer<typeof migrationOptionsSchema>;
@@ -69,7 +123,33 @@ export interface TableProgress {
   changes?: { inserted: number; updated: number; deleted: number };
   /** Why the mode used differs from the one asked for, e.g. a table without a key copied in full. */
   notes?: string[];
+  /** For sync: how the changes were found and what it read. */
+  sync?: SyncCounters;
   error?: string;
+}
+
+/** How a sync found its changes, and what it read to find them. */
+export interface SyncCounters {
+  /** cursor / key: incremental (see SyncSpec); compare: the whole source staged and compared with the target. */
+  method: 'cursor' | 'key' | 'compare';
+  /** Why `compare` for a table whose config names a cursor (or that it has none). */
+  reason?: string;
+  /** Rows streamed from the source: the cursor's rows (re-read overlap included) and repaired ones, or the whole table. */
+  rowsRead: number;
+  /** Of rowsRead, those at or below the old watermark (the overlap re-read). */
+  reread: number;
+  /** Primary keys compared on each side to find deleted and missed rows (by range fingerprints). */
+  keysCompared?: { source: number; target: number };
+  /** Of those, keys streamed and merged one by one (both sides): the ranges whose fingerprints differ. */
+  keysStreamed?: number;
+  /** The key counts were equal: no fingerprint compared (the weekly or `--verify full` run compares them). */
+  keysByCount?: boolean;
+  /** Rows the cursor missed (their key was in the source, not in the target) copied by the key comparison. */
+  repaired: number;
+  /** With a NULL cursor value: read on every sync. */
+  nullCursor: number;
+  watermark?: { from: string | null; to: string | null };
+  verified: 'touched' | 'full';
 }
 
 export interface CopyTableResult {
@@ -79,6 +159,7 @@ export interface CopyTableResult {
   bytes: number;
   checksum: string;
   changes: { inserted: number; updated: number; deleted: number };
+  sync?: SyncCounters;
 }
 
 export interface MigrationResult {

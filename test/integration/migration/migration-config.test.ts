@@ -19,7 +19,12 @@ describe('generateConfig on a real database', () => {
   afterAll(() => pool.end());
 
   test('dvd_rental yields exactly config/migration.json', async () => {
-    const generated = await generateConfig({ db: pool, schemaIn: 'public', schemaOut: 'dvd_rental' });
+    const generated = await generateConfig({
+      db: pool,
+      schemaIn: 'public',
+      schemaOut: 'dvd_rental',
+      appendOnly: ['payment'],
+    });
     expect(generated.warnings).toEqual([]);
     expect(generated.tables).toEqual(JSON.parse(CONFIG_TEXT));
     expect(formatMigrationConfig(generated.tables)).toBe(CONFIG_TEXT);
@@ -29,7 +34,15 @@ describe('generateConfig on a real database', () => {
     const tsx = path.join(REPO, 'node_modules', '.bin', 'tsx');
     const { stdout } = await promisify(execFile)(
       tsx,
-      ['activities/migration/generate-config-cli.ts', '--schema-in', 'public', '--schema-out', 'dvd_rental'],
+      [
+        'activities/migration/generate-config-cli.ts',
+        '--schema-in',
+        'public',
+        '--schema-out',
+        'dvd_rental',
+        '--append-only',
+        'payment',
+      ],
       { cwd: REPO, env: { ...process.env, SOURCE_DATABASE_URL: adminUrl(testEnv(), DATABASE) } },
     );
     expect(stdout).toBe(CONFIG_TEXT);
@@ -42,7 +55,10 @@ describe('generateConfig on a real database', () => {
       schemaOut: 'x',
       tables: ['payment', 'rental'],
     });
-    expect(generated.tables).toEqual([table('rental', [], 'public', 'x'), table('payment', ['rental'], 'public', 'x')]);
+    expect(generated.tables).toEqual([
+      { ...table('rental', [], 'public', 'x'), sync: { cursor: 'last_update' } },
+      table('payment', ['rental'], 'public', 'x'),
+    ]);
     expect(generated.warnings).toEqual([
       'payment.payment_customer_id_fkey references public.customer, which is not in the config: it must already be in the target',
       'payment.payment_staff_id_fkey references public.staff, which is not in the config: it must already be in the target',

@@ -1,4 +1,3 @@
-import { WorkflowFailedError } from '@temporalio/client';
 import pg from 'pg';
 import type { Env } from '../../../common/env';
 import { tableChecksums } from '../../../dataset/checksum';
@@ -6,38 +5,10 @@ import { DVD_RENTAL_TABLES } from '../../../dataset/tables';
 import { prepareTargetSchema } from '../../../activities/migration/target-schema';
 import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../../activities/migration/config-file';
 import { migrationProgressQuery } from '../../../workflows/migration/progress';
-import type { MigrationInput, MigrationResult, TableProgress } from '../../../workflows/migration/types';
-import { migrationWorkflow } from '../../../workflows';
+import type { MigrationResult } from '../../../workflows/migration/types';
 import { freshDvdRentalPair } from '../../support/dvdrental';
-import { withWorker, type WorkerHarness } from '../../support/stack';
-
-const DEFAULT_OPTIONS: MigrationInput['options'] = { mode: 'auto', deletes: 'delete', parallelism: 3, recreate: false };
-
-async function migrate(
-  { client, taskQueue }: WorkerHarness,
-  workflowId: string,
-  input: Partial<MigrationInput> = {},
-): Promise<MigrationResult> {
-  const tables = input.tables ?? (await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG));
-  return client.workflow.execute(migrationWorkflow, {
-    taskQueue,
-    workflowId,
-    args: [{ configName: 'migration', tables, options: DEFAULT_OPTIONS, ...input }],
-  });
-}
-
-const byTable = (result: MigrationResult) =>
-  Object.fromEntries(result.tables.map((table) => [table.table, table])) as Record<string, TableProgress>;
-
-async function failureOf(promise: Promise<unknown>): Promise<WorkflowFailedError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WorkflowFailedError) return error;
-    throw error;
-  }
-  throw new Error('expected the workflow to fail');
-}
+import { byTable, DEFAULT_OPTIONS, failureOf, migrate } from '../../support/migration-run';
+import { withWorker } from '../../support/stack';
 
 describe('migration workflow on dvd_rental', () => {
   let env: Env;

@@ -19,6 +19,33 @@ describe('migration config', () => {
     expect(migrationConfigSchema.safeParse(JSON.parse(CONFIG_TEXT)).success).toBe(true);
   });
 
+  test('config/migration.json syncs every table by last_update but payment, by its key', () => {
+    const syncs = Object.fromEntries(DVD_RENTAL.map((spec) => [spec.name, spec.sync]));
+    expect(syncs.payment).toEqual({ key: 'payment_id' });
+    for (const [name, sync] of Object.entries(syncs).filter(([name]) => name !== 'payment'))
+      expect([name, sync]).toEqual([name, { cursor: 'last_update' }]);
+  });
+
+  test.each([
+    [{ cursor: 'last_update', key: 'payment_id' }, 'sync: give exactly one of "cursor"'],
+    [{}, 'sync: give exactly one of "cursor"'],
+    [{ key: 'payment_id', overlap_seconds: 5 }, 'sync.overlap_seconds: applies to a "cursor" only'],
+    [{ key: 'payment_id', time_zone: 'UTC' }, 'sync.time_zone: applies to a "cursor" only'],
+    [{ cursor: 'last update' }, 'sync.cursor: "last update" is not a plain identifier'],
+    [{ cursor: 'last_update', overlap_seconds: -1 }, 'sync.overlap_seconds: Too small'],
+    [{ cursor: 'last_update', time_zone: "UTC'; drop" }, 'sync.time_zone: must be a time zone name'],
+    [{ cursor: 'last_update', lag: 3 }, 'sync: Unrecognized key: "lag"'],
+    ['cdc', 'sync: Invalid input: expected object'],
+  ])('sync %j is refused: %s', (sync, message) => {
+    const problems = problemsOf([{ ...table('payment'), sync }]);
+    expect(problems).toEqual([expect.stringContaining(`<config>: tables[0] "payment": ${message}`)]);
+  });
+
+  test('a valid sync is kept as given', () => {
+    const sync = { cursor: 'updated_at', overlap_seconds: 60, time_zone: 'Europe/Paris' };
+    expect(parseMigrationConfig([{ ...table('film'), sync }])).toEqual([{ ...table('film'), sync }]);
+  });
+
   test('depends_on may be left out and then is empty', () => {
     expect(parseMigrationConfig([{ name: 'actor', schema_in: 'public', schema_out: 'x' }])).toEqual([
       table('actor', [], 'public', 'x'),

@@ -1,0 +1,276 @@
+// Compares the primary keys of both sides without moving rows. Each side first sums up its keys by range of
+// the first key column (count and XOR of the keys' hashes, per range: one aggregate query each, nothing
+// streamed); only the ranges that differ are then streamed, key columns only, in key order, and merged in one
+// pass. Keys only one side has are collected, up to a cap: the target's are rows deleted at the source, the
+// source's rows a cursor missed.
+import type { Readable } from 'node:stream';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { columnList, quoteIdent } from './catalog';
+
+/** Integer key types: their order is the same in Postgres and here (numbers), whatever the collation. */
+export const MERGEABLE_KEY_TYPES = new Set(['smallint', 'integer', 'bigint']);
+
+/** More differing keys than this: the caller falls back to staging the keys in the target. */
+export const KEY_LIST_CAP = 10_000;
+
+export type Key = readonly (number | bigint)[];
+
+export interface KeyDifference {
+  /** Keys on each side (every one compared, by its range's fingerprint). */
+  source: number;
+  target: number;
+  /** Keys streamed and merged one by one (both sides): those of the ranges that differ. */
+  streamed: number;
+  /** count: the key counts were equal and nothing more was compared; keys: the keys themselves. */
+  compared: 'count' | 'keys';
+  /** The key ranges that were streamed and merged. */
+  ranges?: KeyRanges;
+  sourceOnly: Key[];
+  targetOnly: Key[];
+  /** Counts past the cap (the lists then hold the first KEY_LIST_CAP). */
+  sourceOnlyCount: number;
+  targetOnlyCount: number;
+}
+
+export interface KeySide {
+  db: pg.PoolClient;
+  table: string;
+  /** Filters alias `t`, e.g. rows not flagged as deleted. */
+  where?: string;
+}
+
+const NEWLINE = 0x0a;
+
+function parseKey(line: string): Key {
+  return line.split('\t').map((text) => {
+    const value = Number(text);
+    return Number.isSafeInteger(value) ? value : BigInt(text);
+  });
+}
+
+function compareKeys(a: Key, b: Key): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]! < b[i]!) return -1;
+    if (a[i]! > b[i]!) return 1;
+  }
+  return 0;
+}
+
+/** A COPY stream read key by key: it awaits once per chunk, not per row. */
+class KeyReader {
+  private batch: string[] = [];
+  private at = 0;
+  private rest = '';
+  private parsed: Key | undefined;
+  private readonly chunks: AsyncIterator<Buffer>;
+  private done = false;
+  count = 0;
+
+  constructor(stream: Readable) {
+    this.chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+
+  get needsLoad(): boolean {
+    return !this.done && this.at >= this.batch.length;
+  }
+
+  async load(): Promise<void> {
+    while (this.needsLoad) {
+      const next = await this.chunks.next();
+      if (next.done) {
+        this.done = true;
+        return;
+      }
+      const chunk = next.value;
+      const last = chunk.lastIndexOf(NEWLINE);
+      const text = this.rest + chunk.toString('latin1', 0, last + 1);
+      this.rest = chunk.toString('latin1', last + 1);
+      this.batch = text.split('\n');
+      this.batch.pop();
+      this.at = 0;
+    }
+  }
+
+  /** The current key (after load), or undefined at the end. */
+  get head(): Key | undefined {
+    if (this.at >= this.batch.length) return undefined;
+    return (this.parsed ??= parseKey(this.batch[this.at]!));
+  }
+
+  skip(): void {
+    this.at++;
+    this.count++;
+    this.parsed = undefined;
+  }
+}
+
+/** Ranges of the first key column compared by fingerprint; the keys of differing ones are streamed. */
+const RANGES = 1024;
+
+const whereAll = (...conditions: Array<string | undefined>) => {
+  const present = conditions.filter(Boolean);
+  return present.length ? `where ${present.join(' and ')}` : '';
+};
+
+const keyCopy = (side: KeySide, key: readonly string[], ranges: string) =>
+  `copy (select ${columnList(key, 't')} from ${side.table} t ${whereAll(side.where, ranges)} ` +
+  `order by ${columnList(key, 't')}) to stdout`;
+
+/** Ranges of the first key column: range = (key - lo) / width. */
+export interface KeyRanges {
+  lo: string;
+  width: string;
+  ranges: string[];
+}
+
+const rangeOf = (first: string, lo: bigint | string, width: bigint | string) =>
+  `((t.${first}::int8 - ${BigInt(lo)}) / ${BigInt(width)})`;
+
+/** SQL keeping the rows (alias `t`) of these ranges; only integers go into it. */
+const inRanges = (key: readonly string[], ranges: KeyRanges) =>
+  `${rangeOf(quoteIdent(key[0]!), ranges.lo, ranges.width)} = any('{${ranges.ranges.map((r) => BigInt(r)).join(',')}}'::int8[])`;
+
+interface Ranges {
+  lo: bigint;
+  width: bigint;
+  /** The range of alias `t`'s row, as SQL. */
+  of: string;
+  /** Per range: `count:fingerprint` on each side. */
+  source: Map<string, string>;
+  target: Map<string, string>;
+}
+
+async function bounds(side: KeySide, first: string): Promise<{ lo: string | null; hi: string | null }> {
+  const { rows } = await side.db.query<{ lo: string | null; hi: string | null }>(
+    `select min(t.${first})::int8::text as lo, max(t.${first})::int8::text as hi from ${side.table} t ${whereAll(side.where)}`,
+  );
+  return rows[0]!;
+}
+
+async function fingerprints(side: KeySide, key: readonly string[], of: string): Promise<Map<string, string>> {
+  const columns = key.map((column) => `t.${quoteIdent(column)}::int8`);
+  const hash =
+    columns.length === 1 ? `hashint8extended(${columns[0]}, 0)` : `hash_record_extended(row(${columns.join(', ')}), 0)`;
+  const { rows } = await side.db.query<{ range: string; print: string }>(
+    `select ${of} as range, count(*) || ':' || bit_xor(${hash}) as print
+       from ${side.table} t ${whereAll(side.where)} group by 1`,
+  );
+  return new Map(rows.map((row) => [row.range, row.print]));
+}
+
+async function summarize(source: KeySide, target: KeySide, key: readonly string[]): Promise<Ranges> {
+  const first = quoteIdent(key[0]!);
+  const [a, b] = await Promise.all([bounds(source, first), bounds(target, first)]);
+  const values = [a.lo, a.hi, b.lo, b.hi].filter((value): value is string => value !== null).map(BigInt);
+  const lo = values.length ? values.reduce((x, y) => (x < y ? x : y)) : 0n;
+  const hi = values.length ? values.reduce((x, y) => (x > y ? x : y)) : 0n;
+  const width = (hi - lo) / BigInt(RANGES) + 1n;
+  const of = rangeOf(first, lo, width);
+  const [sourcePrints, targetPrints] = await Promise.all([
+    fingerprints(source, key, of),
+    fingerprints(target, key, of),
+  ]);
+  return { lo, width, of, source: sourcePrints, target: targetPrints };
+}
+
+const countOf = (prints: Map<string, string>) =>
+  [...prints.values()].reduce((sum, print) => sum + Number(print.split(':')[0]), 0);
+
+/** The ranges whose fingerprints differ, or undefined when none does. */
+function differingRanges(ranges: Ranges): KeyRanges | undefined {
+  const all = new Set([...ranges.source.keys(), ...ranges.target.keys()]);
+  const differing = [...all].filter((range) => ranges.source.get(range) !== ranges.target.get(range));
+  return differing.length ? { lo: String(ranges.lo), width: String(ranges.width), ranges: differing } : undefined;
+}
+
+function collect(list: Key[], key: Key): void {
+  if (list.length < KEY_LIST_CAP) list.push(key);
+}
+
+/** Compares both sides' keys (integer columns only: see MERGEABLE_KEY_TYPES): fingerprints by range, then a merge of the differing ranges. */
+async function countKeys(side: KeySide): Promise<number> {
+  const { rows } = await side.db.query<{ n: string }>(
+    `select count(*) as n from ${side.table} t ${whereAll(side.where)}`,
+  );
+  return Number(rows[0]!.n);
+}
+
+export interface DiffOptions {
+  signal?: AbortSignal;
+  onlyIfCountsDiffer?: boolean;
+  /** Merge only these ranges (found differing by an earlier comparison): no counts, no fingerprints. */
+  ranges?: KeyRanges;
+}
+
+/**
+ * `onlyIfCountsDiffer`: equal key counts end the comparison (a delete balanced by a missed insert then goes
+ * unseen until a full one). Otherwise fingerprints by range, then a merge of the differing ranges.
+ */
+export async function diffKeys(
+  source: KeySide,
+  target: KeySide,
+  key: readonly string[],
+  options: DiffOptions = {},
+): Promise<KeyDifference> {
+  const { signal } = options;
+  const none = { streamed: 0, sourceOnly: [], targetOnly: [], sourceOnlyCount: 0, targetOnlyCount: 0 };
+  if (options.onlyIfCountsDiffer) {
+    const [sourceCount, targetCount] = await Promise.all([countKeys(source), countKeys(target)]);
+    if (sourceCount === targetCount) return { source: sourceCount, target: targetCount, compared: 'count', ...none };
+  }
+  let counts = { source: 0, target: 0 };
+  let differing = options.ranges;
+  if (!differing) {
+    const ranges = await summarize(source, target, key);
+    counts = { source: countOf(ranges.source), target: countOf(ranges.target) };
+    differing = differingRanges(ranges);
+  }
+  const difference: KeyDifference = {
+    ...counts,
+    compared: 'keys',
+    ranges: differing,
+    streamed: 0,
+    sourceOnly: [],
+    targetOnly: [],
+    sourceOnlyCount: 0,
+    targetOnlyCount: 0,
+  };
+  if (!differing) return difference;
+  const sourceStream = source.db.query(copyTo(keyCopy(source, key, inRanges(key, differing))));
+  const targetStream = target.db.query(copyTo(keyCopy(target, key, inRanges(key, differing))));
+  const abort = () => {
+    sourceStream.destroy(signal?.reason as Error);
+    targetStream.destroy(signal?.reason as Error);
+  };
+  signal?.addEventListener('abort', abort, { once: true });
+  const left = new KeyReader(sourceStream);
+  const right = new KeyReader(targetStream);
+  try {
+    for (;;) {
+      if (left.needsLoad || right.needsLoad) await Promise.all([left.load(), right.load()]);
+      const [a, b] = [left.head, right.head];
+      if (!a && !b) break;
+      const order = !a ? 1 : !b ? -1 : compareKeys(a, b);
+      if (order <= 0) left.skip();
+      if (order >= 0) right.skip();
+      if (order < 0) {
+        difference.sourceOnlyCount++;
+        collect(difference.sourceOnly, a!);
+      } else if (order > 0) {
+        difference.targetOnlyCount++;
+        collect(difference.targetOnly, b!);
+      }
+    }
+  } finally {
+    signal?.removeEventListener('abort', abort);
+  }
+  return { ...difference, streamed: left.count + right.count };
+}
+
+/** `(k1, k2) in (select * from unnest('{..}'::int8[], '{..}'::int8[]))` over alias `alias`: literals only (COPY takes no parameters). */
+export function keyIn(key: readonly string[], keys: readonly Key[], alias = 't'): string {
+  if (keys.length === 0) return 'false';
+  const arrays = key.map((_, column) => `'{${keys.map((k) => String(k[column])).join(',')}}'::int8[]`);
+  return `(${columnList(key, alias)}) in (select * from unnest(${arrays.join(', ')}))`;
+}

@@ -1,0 +1,280 @@
+// Incremental sync (config `sync`) on dvd_rental, real Postgres and Temporal: each run a migration workflow.
+import pg from 'pg';
+import type { Env } from '../../../common/env';
+import { tableChecksums } from '../../../dataset/checksum';
+import { DVD_RENTAL_TABLES } from '../../../dataset/tables';
+import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../../activities/migration/config-file';
+import { syncDetail } from '../../../cli/commands/migration';
+import type { MigrationInput, SyncCounters, TableSpec } from '../../../workflows/migration/types';
+import { freshDvdRentalPair } from '../../support/dvdrental';
+import { byTable, DEFAULT_OPTIONS, failureOf, migrate } from '../../support/migration-run';
+import { freshDatabase, withWorker, type WorkerHarness } from '../../support/stack';
+
+const SOURCE_DB = 'incremental_source';
+const TARGET_DB = 'incremental_target';
+
+let env: Env;
+let source: pg.Pool;
+let target: pg.Pool;
+let config: TableSpec[];
+let runs = 0;
+/** One worker for the file's runs (each worker start bundles the workflows anew). */
+let harness: WorkerHarness;
+let stopWorker: () => void;
+let workerStopped: Promise<void>;
+
+/** One migration run, a fresh workflow id each time. */
+const run = (input: Partial<MigrationInput>) => migrate(harness, `incremental-${++runs}`, input);
+const sync = (tables: TableSpec[] = config) => run({ tables }).then(byTable);
+
+const one = async <T extends pg.QueryResultRow>(pool: pg.Pool, sql: string, values: unknown[] = []) =>
+  (await pool.query<T>(sql, values)).rows[0]!;
+
+const syncOf = (table: { sync?: SyncCounters }) => table.sync!;
+
+/** Tables the test compares whole (city has a target-only column). */
+const COMPARED = DVD_RENTAL_TABLES.filter((table) => table !== 'city');
+
+async function expectSameData(): Promise<void> {
+  expect(await tableChecksums(target, 'dvd_rental', COMPARED)).toEqual(
+    await tableChecksums(source, 'public', COMPARED),
+  );
+}
+
+beforeAll(async () => {
+  env = await freshDvdRentalPair({ source: SOURCE_DB, target: TARGET_DB });
+  // Servers in other time zones than UTC (and than each other): the source's trigger writes local times.
+  const admin = await freshDatabase('incremental_admin');
+  await admin.query(`alter database ${SOURCE_DB} set timezone = 'Asia/Kolkata'`);
+  await admin.query(`alter database ${TARGET_DB} set timezone = 'America/New_York'`);
+  await admin.end();
+  source = new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL, max: 3 });
+  target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
+  config = await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG);
+  let started: () => void;
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  workerStopped = withWorker((running) => {
+    harness = running;
+    started();
+    return new Promise<void>((resolve) => (stopWorker = resolve));
+  }, env);
+  await Promise.race([ready, workerStopped]);
+  const first = await sync();
+  expect(Object.values(first).map((table) => table.mode)).toEqual(config.map(() => 'full'));
+});
+
+afterAll(async () => {
+  stopWorker?.();
+  await workerStopped;
+  await source?.end();
+  await target?.end();
+});
+
+test('inserts, updates and deletes arrive exactly once; target-only columns are kept', async () => {
+  await target.query('alter table dvd_rental.city add column longitude numeric(9, 6)');
+  await target.query('update dvd_rental.city set longitude = city_id / 10.0');
+  await source.query(`insert into actor (first_name, last_name) values ('NEW', 'ACTOR')`);
+  await source.query(`update customer set email = 'changed@example.org' where customer_id = 1`);
+  await source.query(`update city set city = 'Renamed' where city_id = 5`);
+  const rental = await one<{ rental_id: number }>(
+    source,
+    `insert into rental (rental_date, inventory_id, customer_id, staff_id) values (now(), 1, 1, 1) returning rental_id`,
+  );
+  await source.query(
+    `insert into payment (customer_id, staff_id, rental_id, amount, payment_date)
+                      values (1, 1, $1, 4.99, now())`,
+    [rental.rental_id],
+  );
+  // A rental gone with its payments (children first at the source too) and one more payment.
+  const gone = await one<{ rental_id: number }>(
+    source,
+    `select rental_id from rental r where exists (select from payment p where p.rental_id = r.rental_id) order by rental_id limit 1`,
+  );
+  const paymentsGone = (await source.query('delete from payment where rental_id = $1', [gone.rental_id])).rowCount!;
+  await source.query('delete from rental where rental_id = $1', [gone.rental_id]);
+  await source.query('delete from payment where payment_id = (select max(payment_id) - 10 from payment)');
+
+  const result = await sync();
+
+  expect(result.actor!.changes).toEqual({ inserted: 1, updated: 0, deleted: 0 });
+  expect(result.customer!.changes).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+  expect(result.city!.changes).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+  expect(result.rental!.changes).toEqual({ inserted: 1, updated: 0, deleted: 1 });
+  expect(result.payment!.changes).toEqual({ inserted: 1, updated: 0, deleted: paymentsGone + 1 });
+  const changed = ['actor', 'customer', 'city', 'rental', 'payment'];
+  for (const table of Object.values(result).filter((t) => !changed.includes(t.table)))
+    expect([table.table, table.changes]).toEqual([table.table, { inserted: 0, updated: 0, deleted: 0 }]);
+  expect(syncOf(result.payment!)).toMatchObject({ method: 'key', rowsRead: 1, repaired: 0, keysByCount: false });
+  // only the key ranges holding a difference are streamed, not the table's keys
+  expect(syncOf(result.payment!).keysStreamed).toBeLessThan(syncOf(result.payment!).keysCompared!.source / 20);
+  expect(syncOf(result.rental!)).toMatchObject({ method: 'cursor', repaired: 0, verified: 'touched' });
+  await expectSameData();
+  const city = await one<{ kept: number; name: string }>(
+    target,
+    `select count(*) filter (where longitude = city_id / 10.0)::int as kept,
+            (select city from dvd_rental.city where city_id = 5) as name from dvd_rental.city`,
+  );
+  expect(city).toEqual({ kept: 600, name: 'Renamed' });
+});
+
+test('a second sync with no change writes nothing and reads only the cursor overlap and the keys', async () => {
+  const result = await sync();
+
+  for (const spec of config) {
+    const table = result[spec.name]!;
+    expect([spec.name, table.mode, table.changes]).toEqual([
+      spec.name,
+      'sync',
+      { inserted: 0, updated: 0, deleted: 0 },
+    ]);
+    const counters = syncOf(table);
+    const { n } = await one<{ n: string }>(source, `select count(*) as n from public.${spec.name}`);
+    expect([spec.name, counters.keysCompared]).toEqual([spec.name, { source: Number(n), target: Number(n) }]);
+    expect([spec.name, counters.repaired, counters.keysByCount]).toEqual([spec.name, 0, true]);
+    if (spec.sync?.key) {
+      expect(counters).toMatchObject({ method: 'key', rowsRead: 0 });
+      continue;
+    }
+    // The rows written today (by these tests), none of the archive's: what a day's re-read may cover.
+    const recent = await one<{ n: string }>(
+      source,
+      `select count(*) as n from public.${spec.name}
+        where last_update > (now() at time zone 'UTC') - interval '1 day' or last_update is null`,
+    );
+    expect([spec.name, counters.method, counters.rowsRead]).toEqual([spec.name, 'cursor', Number(recent.n)]);
+    expect(counters.rowsRead).toBe(counters.reread + counters.nullCursor);
+  }
+  expect(syncOf(result.film!).rowsRead).toBe(0);
+});
+
+test('a row committed late with an older cursor value inside the overlap is not lost (and outside it is)', async () => {
+  // actor without overlap, its writers' zone declared (no margin): what the overlap protects against
+  const tables = config.map((spec) =>
+    spec.name === 'actor'
+      ? { ...spec, sync: { cursor: 'last_update', overlap_seconds: 0, time_zone: 'Asia/Kolkata' } }
+      : spec,
+  );
+  const late = await source.connect();
+  try {
+    await late.query('begin');
+    await late.query(`update customer set email = 'late@example.org' where customer_id = 2`);
+    await late.query(`update actor set first_name = 'LATE' where actor_id = 2`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // committed after the late transaction started: a higher cursor value
+    await source.query(`update customer set email = 'early@example.org' where customer_id = 3`);
+    await source.query(`update actor set first_name = 'EARLY' where actor_id = 3`);
+    const during = await sync(tables);
+    expect(during.customer!.changes!.updated).toBe(1);
+    expect(during.actor!.changes!.updated).toBe(1);
+    await late.query('commit');
+  } finally {
+    late.release();
+  }
+
+  const after = await sync(tables);
+
+  expect(after.customer!.changes!.updated).toBe(1);
+  const email = await one<{ email: string }>(target, 'select email from dvd_rental.customer where customer_id = 2');
+  expect(email.email).toBe('late@example.org');
+  // overlap 0: the late update sits below the watermark the early one set, and is never read
+  expect(after.actor!.changes!.updated).toBe(0);
+  const actor = await one<{ first_name: string }>(target, 'select first_name from dvd_rental.actor where actor_id = 2');
+  expect(actor.first_name).not.toBe('LATE');
+  // ...until a full verify finds it: the table fails, naming it
+  const failure = await failureOf(run({ tables, options: { ...DEFAULT_OPTIONS, verify: 'full' } }));
+  expect(failure.cause?.message).toMatch(/^table dvd_rental\.actor failed: dvd_rental\.actor: source has \d+ rows/);
+  await source.query(`update actor set first_name = 'LATE' where actor_id = 2`); // a new cursor value repairs it
+  expect((await sync(tables)).actor!.changes!.updated).toBe(1);
+});
+
+test('equal cursor values across runs, NULL cursors and a key cursor with a key committed late', async () => {
+  const tables = config;
+  await sync(tables);
+  const insertActor = (name: string) =>
+    source.query(
+      `insert into actor (first_name, last_name, last_update) select $1, 'SAME', max(last_update) from actor`,
+      [name],
+    );
+  await insertActor('FIRST');
+  await source.query(`insert into customer (store_id, first_name, last_name, address_id, last_update)
+                      values (1, 'NULL', 'CURSOR', 1, null)`);
+  const { max } = await one<{ max: number }>(source, 'select max(payment_id)::int as max from payment');
+  const payment = (id: number) =>
+    source.query(
+      `insert into payment (payment_id, customer_id, staff_id, rental_id, amount, payment_date)
+       values ($1, 1, 1, (select max(rental_id) from rental), 1.00, now())`,
+      [id],
+    );
+  await payment(max + 100);
+  const first = await sync(tables);
+  expect(first.actor!.changes!.inserted).toBe(1);
+  expect(first.customer!.changes!.inserted).toBe(1);
+  expect(syncOf(first.customer!).nullCursor).toBe(1);
+
+  await insertActor('SECOND'); // the same last_update as the watermark
+  await payment(max + 50); // below the key cursor's watermark: committed late
+  const second = await sync(tables);
+
+  expect(second.actor!.changes).toEqual({ inserted: 1, updated: 0, deleted: 0 });
+  expect(syncOf(second.actor!).repaired).toBe(0); // read by its cursor, not found by the key comparison
+  expect(second.customer!.changes).toEqual({ inserted: 0, updated: 0, deleted: 0 });
+  expect(syncOf(second.customer!).nullCursor).toBe(1); // re-read every time, written never
+  expect(second.payment!.changes).toEqual({ inserted: 1, updated: 0, deleted: 0 });
+  expect(syncOf(second.payment!)).toMatchObject({ method: 'key', rowsRead: 1, repaired: 1 });
+  await expectSameData();
+});
+
+test('tables without a cursor sync by the full comparison, and the summary says so', async () => {
+  const tables = config.map((spec) => (spec.name === 'language' ? { ...spec, sync: undefined } : spec));
+  await source.query(`update language set name = 'Klingon' where language_id = 6`);
+
+  const result = await sync(tables);
+
+  expect(result.language!.changes).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+  expect(syncOf(result.language!)).toMatchObject({ method: 'compare', rowsRead: 6 });
+  expect(syncDetail(syncOf(result.language!))).toBe(
+    'full comparison, 6 rows read: no sync cursor in the config: compared in full',
+  );
+  expect(syncDetail(syncOf(result.film!))).toBe(
+    'cursor: 0 rows read, 1,000 keys compared by count, verified touched rows',
+  );
+});
+
+test('a sync that fails after copying its rows, before its watermark commits, loses and doubles nothing on retry', async () => {
+  // The first watermark write of actor fails (a retryable error): the activity is retried from scratch.
+  await target.query(`create sequence public.fail_once;
+    create function public.fail_once() returns trigger language plpgsql as $$
+    begin
+      if new.table_name = 'dvd_rental.actor' and nextval('public.fail_once') = 1 then
+        raise exception 'injected failure after the rows, before the watermark';
+      end if;
+      return new;
+    end $$;
+    create trigger fail_once before update on _migration.sync_state
+      for each row execute function public.fail_once();`);
+  await source.query(
+    `insert into actor (first_name, last_name) select 'RETRY', 'ACTOR ' || g from generate_series(1, 3) g`,
+  );
+  const before = await one<{ watermark: string }>(
+    target,
+    `select watermark from _migration.sync_state where table_name = 'dvd_rental.actor'`,
+  );
+
+  const result = await sync();
+
+  const attempts = await one<{ n: string }>(target, 'select last_value as n from public.fail_once');
+  expect(Number(attempts.n)).toBe(2); // the first attempt reached the watermark write, with its rows upserted
+  expect(result.actor!.changes).toEqual({ inserted: 3, updated: 0, deleted: 0 }); // its rows were rolled back with it
+  const copies = await one<{ n: number }>(
+    target,
+    `select count(*)::int as n from dvd_rental.actor where first_name = 'RETRY'`,
+  );
+  expect(copies.n).toBe(3);
+  const after = await one<{ watermark: string }>(
+    target,
+    `select watermark from _migration.sync_state where table_name = 'dvd_rental.actor'`,
+  );
+  expect(after.watermark > before.watermark).toBe(true);
+  await expectSameData();
+  await target.query('drop trigger fail_once on _migration.sync_state');
+});
