@@ -3,11 +3,18 @@
 // Adding a pipeline: its folders (see README, "Adding a pipeline"), then one line here and one in workflows/registry.ts.
 import { buildDailyPipelineInput, type DailyRunOptions } from './activities/daily/inputs';
 import { dailyPipeline } from './activities/daily/pipeline';
+import { dailyActivityPipeline } from './activities/daily-activity/pipeline';
 import { goldenRecordPipeline } from './activities/golden-record/pipeline';
 import { healthCheckPipeline } from './activities/health-check/pipeline';
 import { migrationPipeline } from './activities/migration/pipeline';
 
-export const PIPELINES = [healthCheckPipeline, migrationPipeline, goldenRecordPipeline, dailyPipeline] as const;
+export const PIPELINES = [
+  healthCheckPipeline,
+  dailyActivityPipeline,
+  migrationPipeline,
+  goldenRecordPipeline,
+  dailyPipeline,
+] as const;
 
 /** The daily pipeline's input from the registered steps' config files. */
 export const dailyPipelineInput = (options: DailyRunOptions = {}) => buildDailyPipelineInput(PIPELINES, options);

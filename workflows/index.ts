@@ -2,4 +2,5 @@
 export * from './health-check';
 export * from './migration';
 export * from './golden-record';
+export * from './daily-activity';
 export * from './daily';

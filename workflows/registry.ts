@@ -1,9 +1,15 @@
 // The pipelines' workflow halves, in one list. The daily pipeline runs the ones with a daily step in this
 // order; the Node halves (activities, CLI, npm run dev) are listed by the same names in pipelines.ts.
+import { dailyActivityWorkflows } from './daily-activity/pipeline';
 import { goldenRecordWorkflows } from './golden-record/pipeline';
 import { healthCheckWorkflows } from './health-check/pipeline';
 import { migrationWorkflows } from './migration/pipeline';
 
-export const PIPELINE_WORKFLOWS = [healthCheckWorkflows, migrationWorkflows, goldenRecordWorkflows] as const;
+export const PIPELINE_WORKFLOWS = [
+  healthCheckWorkflows,
+  dailyActivityWorkflows,
+  migrationWorkflows,
+  goldenRecordWorkflows,
+] as const;
 
 export type RegisteredWorkflows = (typeof PIPELINE_WORKFLOWS)[number];

@@ -29,7 +29,8 @@ export const stepInputShape = Object.fromEntries(
   ]),
 ) as StepInputShape;
 
-export type StepInputs = { [K in keyof StepInputShape]: z.input<StepInputShape[K]> };
+/** The steps' inputs by key; a patched step's key is optional (z.input of the object makes it so). */
+export type StepInputs = z.input<z.ZodObject<StepInputShape>>;
 
 export function stepPipeline(step: DailyStep): StepPipeline {
   return STEP_PIPELINES.find((pipeline) => pipeline.name === step)!;

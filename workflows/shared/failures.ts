@@ -7,6 +7,7 @@ export const FAILURE = {
   migrationFailed: 'MigrationFailed',
   refreshFailed: 'RefreshFailed',
   dailyStepFailed: 'DailyStepFailed',
+  backfillDayFailed: 'BackfillDayFailed',
 } as const;
 
 interface FailureLike {
