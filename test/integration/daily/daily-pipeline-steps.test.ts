@@ -8,15 +8,19 @@ import { REPO_ROOT } from '../../../common/env';
 import { dailyPipelineWorkflow } from '../../../workflows';
 import type { DailyPipelineInput, DailyPipelineResult } from '../../../workflows/daily/types';
 import { DVD_RENTAL } from '../../support/migration-config';
-import { goldenRecordStubs, migrationStubs, startedTables } from '../../support/stub-activities';
+import { dailyActivityStubs, goldenRecordStubs, migrationStubs, startedTables } from '../../support/stub-activities';
 import { startTimeSkipping, withWorkflowWorker } from '../../support/time-skipping';
 
-const VIEWS = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'golden-record.json'), 'utf8'));
+const readConfig = (name: string) =>
+  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', `${name}.json`), 'utf8'));
+const VIEWS = readConfig('golden-record');
+const ACTIVITY = readConfig('daily-activity');
 
 const input = (fromStep?: DailyPipelineInput['fromStep']): DailyPipelineInput => ({
   configName: 'dvd_rental',
   businessDate: '2026-11-26',
   fromStep,
+  dailyActivity: ACTIVITY,
   migration: {
     configName: 'migration',
     tables: DVD_RENTAL,
@@ -37,7 +41,8 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
   const run = async (workflowId: string, pipeline: DailyPipelineInput, failing?: string) => {
     const migration = migrationStubs({ failing, copyMs: 1 });
     const golden = goldenRecordStubs();
-    const activities = { ...migration.activities, ...golden.activities };
+    const activity = dailyActivityStubs();
+    const activities = { ...activity.activities, ...migration.activities, ...golden.activities };
     const ended: { result?: DailyPipelineResult; error?: unknown } = await withWorkflowWorker(
       environment,
       activities,
@@ -47,21 +52,41 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
           (error: unknown) => ({ error }),
         ),
     );
-    return { ...ended, migration, golden };
+    return { ...ended, activity, migration, golden };
   };
 
-  test('runs migration, then golden record, each a child workflow', async () => {
-    const { result, migration, golden } = await run('daily-all', input());
-    expect(result && states(result)).toEqual({ migration: 'done', 'golden-record': 'done' });
+  test('runs the daily activity, migration, then golden record, each a child workflow', async () => {
+    const { result, activity, migration, golden } = await run('daily-all', input());
+    expect(result && states(result)).toEqual({ 'daily-activity': 'done', migration: 'done', 'golden-record': 'done' });
+    expect(result!.steps.map((step) => step.step)).toEqual(['daily-activity', 'migration', 'golden-record']);
+    expect(activity.days).toEqual(['2026-11-26']);
+    const first = await environment.client.workflow.getHandle('daily-all-daily-activity').describe();
+    expect(first.type).toBe('dailyActivityWorkflow');
     expect(startedTables(migration.log)).toHaveLength(DVD_RENTAL.length);
     expect(golden.calls).toEqual(['goldenEnsureViews', 'goldenRefreshViews', 'goldenUpsertRecords']);
     const child = await environment.client.workflow.getHandle('daily-all-golden-record').describe();
     expect(child.type).toBe('goldenRecordWorkflow');
   });
 
+  test('an input made before the daily activity step (no dailyActivity key): the step is skipped, saying why', async () => {
+    const { dailyActivity: _left, ...older } = input();
+    const { result, activity } = await run('daily-older-input', older);
+    expect(result && states(result)).toEqual({
+      'daily-activity': 'skipped',
+      migration: 'done',
+      'golden-record': 'done',
+    });
+    expect(result!.steps[0]!.note).toContain('the run\'s input has no "dailyActivity"');
+    expect(activity.days).toEqual([]);
+  });
+
   test('fromStep golden-record: migration is skipped and its child never started; golden record runs', async () => {
     const { result, migration, golden } = await run('daily-from-golden', input('golden-record'));
-    expect(result && states(result)).toEqual({ migration: 'skipped', 'golden-record': 'done' });
+    expect(result && states(result)).toEqual({
+      'daily-activity': 'skipped',
+      migration: 'skipped',
+      'golden-record': 'done',
+    });
     expect(migration.log.events).toEqual([]);
     await expect(
       environment.client.workflow.getHandle('daily-from-golden-migration').describe(),
@@ -78,6 +103,7 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
     expect(cause.type).toBe('DailyStepFailed');
     expect(cause.message).toContain('step migration failed');
     expect(states(cause.details![0] as DailyPipelineResult)).toEqual({
+      'daily-activity': 'done',
       migration: 'failed',
       'golden-record': 'not_run',
     });
