@@ -17,10 +17,13 @@ import pg from 'pg';
 import { dailyPipelineInput } from '../../pipelines';
 import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../../activities/golden-record/views-config-file';
 import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../activities/migration/config-file';
+import { DAILY_ACTIVITY_CONFIG, readDailyActivityConfigFile } from '../../activities/daily-activity/config-file';
 import { loadSource } from '../../dataset/load-source';
 import { DEFAULT_REFRESH } from '../../workflows/golden-record/types';
 import { DEFAULT_MIGRATION_OPTIONS } from '../../workflows/migration/types';
 import {
+  dailyActivityBackfillWorkflow,
+  dailyActivityWorkflow,
   dailyPipelineWorkflow,
   goldenRecordStatusQuery,
   goldenRecordWorkflow,
@@ -96,6 +99,13 @@ async function record(harness: WorkerHarness, source: pg.Pool, target: pg.Pool):
   await waiting.signal(rerunRefreshSignal);
   await save('goldenRecordWorkflow-rerun-signal', waiting, 'succeeded');
   await target.query('drop schema v_stuck cascade');
+
+  // Two days by the backfill, the next one alone; the daily runs below take the day after (2000-01-01).
+  const activity = await readDailyActivityConfigFile(DAILY_ACTIVITY_CONFIG);
+  await run(dailyActivityBackfillWorkflow, 'dailyActivityBackfillWorkflow', [
+    { config: activity, from: '1999-12-29', to: '1999-12-30', configName: 'dvd_rental' },
+  ]);
+  await run(dailyActivityWorkflow, 'dailyActivityWorkflow', [{ ...activity, businessDate: '1999-12-31' }]);
 
   const daily = (options: Parameters<typeof dailyPipelineInput>[0]) =>
     dailyPipelineInput({ businessDate: '2000-01-01', ...options });
