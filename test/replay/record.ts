@@ -110,6 +110,10 @@ async function record(harness: WorkerHarness, source: pg.Pool, target: pg.Pool):
   const daily = (options: Parameters<typeof dailyPipelineInput>[0]) =>
     dailyPipelineInput({ businessDate: '2000-01-01', ...options });
   await run(dailyPipelineWorkflow, 'dailyPipelineWorkflow', [await daily({})]);
+  // the daily activity as the first step (patched in: the histories above were recorded before it)
+  await run(dailyPipelineWorkflow, 'dailyPipelineWorkflow-daily-activity', [
+    await daily({ businessDate: '2000-01-02' }),
+  ]);
   await run(dailyPipelineWorkflow, 'dailyPipelineWorkflow-from-golden-record', [
     await daily({ fromStep: 'golden-record' }),
   ]);
