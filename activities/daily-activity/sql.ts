@@ -5,7 +5,15 @@ import { REPO_ROOT } from '../../common/env';
 const SQL_DIR = path.join(REPO_ROOT, 'sql', 'daily-activity');
 
 export type StatementName =
-  'ledger' | 'backlog' | 'deactivate' | 'new-address' | 'new-customer' | 'rentals' | 'returns' | 'checksum';
+  | 'ledger'
+  | 'backlog'
+  | 'deactivate'
+  | 'new-address'
+  | 'new-customer'
+  | 'rentals'
+  | 'planned-returns'
+  | 'returns'
+  | 'checksum';
 
 const cache = new Map<StatementName, string>();
 

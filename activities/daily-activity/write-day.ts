@@ -105,24 +105,30 @@ async function addCustomer(client: pg.ClientBase, day: DayContext, plan: NewCust
 async function rent(client: pg.ClientBase, day: DayContext, written: Written): Promise<void> {
   const { rentals, copyCandidates } = day.plan;
   if (!rentals.length) return;
-  const { returns } = day.config;
-  const { rows } = await client.query(statement('rentals'), [
-    day.schema,
+  const inserted = await client.query<{ rental_id: number }>(statement('rentals'), [
     copyCandidates,
     rentals.map((slot) => slot.second),
     rentals.map((slot) => slot.customerPick),
     rentals.map((slot) => slot.staffPick),
-    rentals.map((slot) => slot.returnKind),
-    rentals.map((slot) => slot.delayPick),
     day.start,
-    returns.earliestHours * 3600,
-    returns.maxDaysLate,
   ]);
-  for (const id of ids(rows, 'rental_id')) written.rentalIds.add(id);
-  written.rows.rental.inserted = rows.length;
-  if (rows.length < rentals.length) {
+  // inserted in slot order: the i-th smallest id is slot i
+  const rentalIds = ids(inserted.rows, 'rental_id').sort((a, b) => a - b);
+  const slots = rentals.slice(0, rentalIds.length);
+  const { earliestHours, maxDaysLate } = day.config.returns;
+  await client.query(statement('planned-returns'), [
+    day.schema,
+    rentalIds,
+    slots.map((slot) => slot.returnKind),
+    slots.map((slot) => slot.delayPick),
+    earliestHours * 3600,
+    maxDaysLate,
+  ]);
+  for (const id of rentalIds) written.rentalIds.add(id);
+  written.rows.rental.inserted = rentalIds.length;
+  if (rentalIds.length < rentals.length) {
     written.notes.push(
-      `${rows.length} of ${rentals.length} planned rentals: no other copy of the ${copyCandidates.length} drawn was in stock`,
+      `${rentalIds.length} of ${rentals.length} planned rentals: no other copy of the ${copyCandidates.length} drawn was in stock`,
     );
   }
 }
