@@ -7,12 +7,14 @@
 with bounds as (
   select min(inventory_id) as lo, max(inventory_id) - min(inventory_id) + 1 as span from inventory
 ), customers as (
-  select customer_id, store_id, row_number() over (partition by store_id order by customer_id) - 1 as rank,
+  -- key: the store and the rank in it as one number (ranks stay below 2^16: the ids are smallint), so the
+  -- picks join by one equality, whatever the number of rentals and customers
+  select customer_id, store_id, store_id::bigint * 65536 + row_number() over (partition by store_id order by customer_id) - 1 as key,
          count(*) over (partition by store_id) as n
   from customer
   where activebool and active = 1
 ), staff_members as (
-  select staff_id, store_id, row_number() over (partition by store_id order by staff_id) - 1 as rank,
+  select staff_id, store_id, store_id::bigint * 65536 + row_number() over (partition by store_id order by staff_id) - 1 as key,
          count(*) over (partition by store_id) as n
   from staff
   where active
@@ -45,9 +47,8 @@ with bounds as (
          $5::timestamp + make_interval(secs => s.second) as rental_date
   from rentable r
   join slots s on s.slot = r.slot
-  -- equality on (store, rank): hash joins, whatever the number of rentals and customers
-  join customers cu on cu.store_id = r.store_id and cu.rank = (s.customer_pick * r.customers) >> 32
-  join staff_members st on st.store_id = r.store_id and st.rank = (s.staff_pick * r.staff) >> 32
+  join customers cu on cu.key = r.store_id::bigint * 65536 + ((s.customer_pick * r.customers) >> 32)
+  join staff_members st on st.key = r.store_id::bigint * 65536 + ((s.staff_pick * r.staff) >> 32)
 )
 insert into rental (rental_date, inventory_id, customer_id, staff_id)
 select rental_date, inventory_id, customer_id, staff_id from planned order by slot
