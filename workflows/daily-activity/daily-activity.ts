@@ -43,7 +43,13 @@ export async function dailyActivityWorkflow(raw: DailyActivityInput): Promise<Da
   const businessDate = given ?? workflowInfo().startTime.toISOString().slice(0, 10);
   const status: DailyActivityStatus = { businessDate, state: 'writing' };
   setHandler(dailyActivityStatusQuery, () => status);
-  status.result = await activityWriteDay({ config, businessDate });
+  try {
+    status.result = await activityWriteDay({ config, businessDate });
+  } catch (error) {
+    // the run fails with the activity's own error (type and message), not Temporal's "Activity task failed"
+    const cause = rootCause(error);
+    throw ApplicationFailure.nonRetryable(cause.message, cause.type ?? FAILURE.activityDayFailed);
+  }
   status.state = 'done';
   return status.result;
 }

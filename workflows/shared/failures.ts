@@ -8,6 +8,7 @@ export const FAILURE = {
   refreshFailed: 'RefreshFailed',
   dailyStepFailed: 'DailyStepFailed',
   backfillDayFailed: 'BackfillDayFailed',
+  activityDayFailed: 'ActivityDayFailed',
 } as const;
 
 interface FailureLike {
