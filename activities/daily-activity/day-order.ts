@@ -37,11 +37,25 @@ export function dayOrderProblem(
   );
 }
 
+export type SimulatedDates = 'after-source' | 'business-date';
+
 /**
- * The simulated day of a business date: the first business date maps to the day after the source's latest
- * rental, each later one to as many days after it.
+ * The simulated day of a business date: the ledger's first business date maps to the day after the source's
+ * latest rental (`after-source`) or to itself (`business-date`, refused unless it comes after that rental);
+ * each later one to as many days after it.
  */
-export function simulatedDateOf(span: LedgerSpan | undefined, businessDate: string, sourceNextDay: string): string {
-  if (!span) return sourceNextDay;
-  return addDays(span.first.simulatedDate, daysBetween(span.first.businessDate, businessDate));
+export function simulatedDateOf(
+  span: LedgerSpan | undefined,
+  businessDate: string,
+  first: { mode: SimulatedDates; sourceNextDay: string },
+): { date: string } | { problem: string } {
+  if (span) return { date: addDays(span.first.simulatedDate, daysBetween(span.first.businessDate, businessDate)) };
+  if (first.mode === 'after-source') return { date: first.sourceNextDay };
+  if (daysBetween(first.sourceNextDay, businessDate) >= 0) return { date: businessDate };
+  return {
+    problem:
+      `business date ${businessDate} cannot be the first simulated day with simulatedDates "business-date": ` +
+      `the source has rentals up to ${addDays(first.sourceNextDay, -1)} (start on ${first.sourceNextDay} or later, ` +
+      'or use "after-source")',
+  };
 }

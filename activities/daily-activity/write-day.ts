@@ -233,7 +233,12 @@ async function inTransaction(client: pg.ClientBase, options: WriteDayOptions): P
   const span = await ledgerSpan(client, config.schema);
   const problem = dayOrderProblem(span, businessDate, config.schema);
   if (problem) throw new DaysOutOfOrder(problem);
-  const simulatedDate = simulatedDateOf(span, businessDate, await sourceNextDay(client, businessDate));
+  const mapped = simulatedDateOf(span, businessDate, {
+    mode: config.simulatedDates,
+    sourceNextDay: span ? '' : await sourceNextDay(client, businessDate),
+  });
+  if ('problem' in mapped) throw new DaysOutOfOrder(mapped.problem);
+  const simulatedDate = mapped.date;
   const day: DayContext = {
     schema: config.schema,
     config,

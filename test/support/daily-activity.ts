@@ -13,6 +13,7 @@ import { freshDatabase, testEnv } from './stack';
 /** More of everything than the default, so that each rule is exercised within a few days. */
 export const BUSY_CONFIG: DailyActivityConfig = {
   schema: 'public',
+  simulatedDates: 'after-source',
   seed: 4242,
   rentalsPerDay: 400,
   returns: { lateShare: 0.3, neverShare: 0.05, earliestHours: 4, maxDaysLate: 3, backlogDays: 2 },

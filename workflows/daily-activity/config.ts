@@ -27,6 +27,12 @@ export const returnsConfigSchema = z
 export const dailyActivityConfigSchema = z.strictObject({
   /** The source schema holding dvd_rental (the ledger lives in schema _activity beside it). */
   schema: identifier,
+  /**
+   * Which day the first business date simulates: `after-source`, the day after the source's latest rental (the
+   * sample's history goes on from 2006-02-15), or `business-date`, the business date itself (it must come after
+   * that rental). Later days follow one a day either way: the ledger's first day fixes the mapping.
+   */
+  simulatedDates: z.enum(['after-source', 'business-date']).default('after-source'),
   /** With the business date, the only source of randomness: same seed, date and source give the same rows. */
   seed: z.number().int().min(0).max(0xffffffff),
   /** Mean rentals per day (the sample's busiest days have 630 to 680). */

@@ -6,7 +6,12 @@ import { DaysOutOfOrder } from '../../../workflows/daily-activity/errors';
 import type { DayResult } from '../../../workflows/daily-activity/types';
 import { BUSY_CONFIG, cloneSource, contentChecksum, loadedSource, poolOf } from '../../support/daily-activity';
 
-const [ORIGINAL, COPY, OTHER_SEED] = ['activity_det_a', 'activity_det_b', 'activity_det_c'];
+const [ORIGINAL, COPY, OTHER_SEED, BUSINESS_DATES] = [
+  'activity_det_a',
+  'activity_det_b',
+  'activity_det_c',
+  'activity_det_d',
+];
 const DAYS = ['2026-12-01', '2026-12-02'];
 
 const pools: Record<string, pg.Pool> = {};
@@ -22,7 +27,8 @@ beforeAll(async () => {
   await loadedSource(ORIGINAL);
   await cloneSource(ORIGINAL, COPY);
   await cloneSource(ORIGINAL, OTHER_SEED);
-  for (const database of [ORIGINAL, COPY, OTHER_SEED]) pools[database] = poolOf(database);
+  await cloneSource(ORIGINAL, BUSINESS_DATES);
+  for (const database of [ORIGINAL, COPY, OTHER_SEED, BUSINESS_DATES]) pools[database] = poolOf(database);
   results[ORIGINAL] = await runDays(ORIGINAL);
   results[COPY] = await runDays(COPY);
   results[OTHER_SEED] = await runDays(OTHER_SEED, { ...BUSY_CONFIG, seed: BUSY_CONFIG.seed + 1 });
@@ -81,4 +87,20 @@ test('a schema without dvd_rental is refused naming the missing tables', async (
   ).rejects.toThrow(
     'source schema empty_one has no table address, customer, film, inventory, payment, rental, staff, store',
   );
+});
+
+test('simulatedDates "business-date": the days are the business dates, which must come after the source rentals', async () => {
+  const config = { ...BUSY_CONFIG, simulatedDates: 'business-date' as const };
+  const source = pools[BUSINESS_DATES]!;
+  await expect(writeDay({ source, config, businessDate: '2006-02-01' })).rejects.toThrow(
+    /business date 2006-02-01 cannot be the first simulated day .* the source has rentals up to 2006-02-14/,
+  );
+  const written = await writeDay({ source, config, businessDate: DAYS[0]! });
+  expect(written.simulatedDate).toBe(DAYS[0]);
+  const days = await source.query(
+    `select distinct rental_date::date::text as day from rental where rental_id > (select max(rental_id) from rental) - $1`,
+    [written.rows.rental.inserted],
+  );
+  expect(days.rows).toEqual([{ day: DAYS[0] }]);
+  expect((await writeDay({ source, config, businessDate: DAYS[1]! })).simulatedDate).toBe(DAYS[1]);
 });

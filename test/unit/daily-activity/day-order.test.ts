@@ -3,19 +3,31 @@ import { parseDailyActivityConfig } from '../../../workflows/daily-activity/conf
 import { datesBetween } from '../../../workflows/daily-activity/dates';
 import { backfillInputSchema } from '../../../workflows/daily-activity/types';
 
+const AFTER_SOURCE = { mode: 'after-source', sourceNextDay: '2006-02-15' } as const;
+const BUSINESS = { mode: 'business-date', sourceNextDay: '2006-02-15' } as const;
 const SPAN: LedgerSpan = { first: { businessDate: '2026-12-01', simulatedDate: '2006-02-15' }, last: '2026-12-03' };
 
 describe('day order', () => {
   test('an empty ledger takes any day, mapped to the day after the source latest rental', () => {
     expect(dayOrderProblem(undefined, '2030-01-01', 'public')).toBeUndefined();
-    expect(simulatedDateOf(undefined, '2030-01-01', '2006-02-15')).toBe('2006-02-15');
+    expect(simulatedDateOf(undefined, '2030-01-01', AFTER_SOURCE)).toEqual({ date: '2006-02-15' });
   });
 
   test('the next day and the days already run are accepted; each maps as many days after the first', () => {
     expect(dayOrderProblem(SPAN, '2026-12-04', 'public')).toBeUndefined();
     expect(dayOrderProblem(SPAN, '2026-12-02', 'public')).toBeUndefined();
-    expect(simulatedDateOf(SPAN, '2026-12-04', 'ignored')).toBe('2006-02-18');
-    expect(simulatedDateOf(SPAN, '2027-01-01', 'ignored')).toBe('2006-03-18');
+    expect(simulatedDateOf(SPAN, '2026-12-04', AFTER_SOURCE)).toEqual({ date: '2006-02-18' });
+    expect(simulatedDateOf(SPAN, '2027-01-01', BUSINESS)).toEqual({ date: '2006-03-18' });
+  });
+
+  test('with business-date the first day is the business date itself, if it comes after the source rentals', () => {
+    expect(simulatedDateOf(undefined, '2026-12-01', BUSINESS)).toEqual({ date: '2026-12-01' });
+    expect(simulatedDateOf(undefined, '2006-02-15', BUSINESS)).toEqual({ date: '2006-02-15' });
+    expect(simulatedDateOf(undefined, '2006-02-14', BUSINESS)).toEqual({
+      problem:
+        'business date 2006-02-14 cannot be the first simulated day with simulatedDates "business-date": the ' +
+        'source has rentals up to 2006-02-14 (start on 2006-02-15 or later, or use "after-source")',
+    });
   });
 
   test('a day after a gap names the missing days and the backfill that runs them', () => {
@@ -43,6 +55,7 @@ describe('day order', () => {
 describe('config and inputs', () => {
   const valid = {
     schema: 'public',
+    simulatedDates: 'after-source' as const,
     seed: 1,
     rentalsPerDay: 10,
     returns: { lateShare: 0.1, neverShare: 0.01, earliestHours: 6, maxDaysLate: 5, backlogDays: 7 },
