@@ -4,6 +4,7 @@
 import { buildDailyPipelineInput, type DailyRunOptions } from './activities/daily/inputs';
 import { categorizePipeline } from './activities/categorize/pipeline';
 import { dailyPipeline } from './activities/daily/pipeline';
+import { dailyActivityPipeline } from './activities/daily-activity/pipeline';
 import { geocodingPipeline } from './activities/geocoding/pipeline';
 import { goldenRecordPipeline } from './activities/golden-record/pipeline';
 import { healthCheckPipeline } from './activities/health-check/pipeline';
@@ -11,6 +12,7 @@ import { migrationPipeline } from './activities/migration/pipeline';
 
 export const PIPELINES = [
   healthCheckPipeline,
+  dailyActivityPipeline,
   migrationPipeline,
   geocodingPipeline,
   goldenRecordPipeline,

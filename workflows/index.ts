@@ -4,4 +4,5 @@ export * from './migration';
 export * from './geocoding';
 export * from './golden-record';
 export * from './categorize';
+export * from './daily-activity';
 export * from './daily';

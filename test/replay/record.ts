@@ -19,11 +19,14 @@ import { CATEGORIZE_CONFIG, readCategorizeConfigFile } from '../../activities/ca
 import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../../activities/golden-record/views-config-file';
 import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../activities/migration/config-file';
 import { readGeocodingConfig } from '../../activities/geocoding/config-file';
+import { DAILY_ACTIVITY_CONFIG, readDailyActivityConfigFile } from '../../activities/daily-activity/config-file';
 import { loadSource } from '../../dataset/load-source';
 import { DEFAULT_REFRESH } from '../../workflows/golden-record/types';
 import { DEFAULT_MIGRATION_OPTIONS } from '../../workflows/migration/types';
 import {
   categorizeWorkflow,
+  dailyActivityBackfillWorkflow,
+  dailyActivityWorkflow,
   dailyPipelineWorkflow,
   geocodingWorkflow,
   goldenRecordStatusQuery,
@@ -111,9 +114,20 @@ async function record(harness: WorkerHarness, source: pg.Pool, target: pg.Pool):
   await save('goldenRecordWorkflow-rerun-signal', waiting, 'succeeded');
   await target.query('drop schema v_stuck cascade');
 
+  // Two days by the backfill, the next one alone; the daily runs below take the day after (2000-01-01).
+  const activity = await readDailyActivityConfigFile(DAILY_ACTIVITY_CONFIG);
+  await run(dailyActivityBackfillWorkflow, 'dailyActivityBackfillWorkflow', [
+    { config: activity, from: '1999-12-29', to: '1999-12-30', configName: 'dvd_rental' },
+  ]);
+  await run(dailyActivityWorkflow, 'dailyActivityWorkflow', [{ ...activity, businessDate: '1999-12-31' }]);
+
   const daily = (options: Parameters<typeof dailyPipelineInput>[0]) =>
     dailyPipelineInput({ businessDate: '2000-01-01', ...options });
   await run(dailyPipelineWorkflow, 'dailyPipelineWorkflow', [await daily({})]);
+  // the daily activity as the first step (patched in: the histories above were recorded before it)
+  await run(dailyPipelineWorkflow, 'dailyPipelineWorkflow-daily-activity', [
+    await daily({ businessDate: '2000-01-02' }),
+  ]);
   await run(dailyPipelineWorkflow, 'dailyPipelineWorkflow-from-golden-record', [
     await daily({ fromStep: 'golden-record' }),
   ]);

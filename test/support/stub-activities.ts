@@ -164,3 +164,23 @@ export function categorizeStubs(customers = 3) {
   };
   return { activities, calls };
 }
+
+/** The daily activity's one activity: records the days it was asked to write. */
+export function dailyActivityStubs() {
+  const days: string[] = [];
+  const activities = {
+    async activityWriteDay({ businessDate }: { businessDate: string }) {
+      days.push(businessDate);
+      const rows = { inserted: 1, updated: 0 };
+      return {
+        businessDate,
+        simulatedDate: '2006-02-15',
+        alreadyRun: false,
+        rows: { rental: rows, payment: rows, customer: rows, address: rows },
+        checksum: 'x',
+        notes: [],
+      };
+    },
+  };
+  return { activities, days };
+}

@@ -29,7 +29,7 @@ export const stepInputShape = Object.fromEntries(
   ]),
 ) as StepInputShape;
 
-// through ZodObject, so that the keys of patched (optional) steps are optional properties
+/** The steps' inputs by key; a patched step's key is optional (z.input of the object makes it so). */
 export type StepInputs = z.input<z.ZodObject<StepInputShape>>;
 
 export function stepPipeline(step: DailyStep): StepPipeline {

@@ -7,6 +7,8 @@ export const FAILURE = {
   migrationFailed: 'MigrationFailed',
   refreshFailed: 'RefreshFailed',
   dailyStepFailed: 'DailyStepFailed',
+  backfillDayFailed: 'BackfillDayFailed',
+  activityDayFailed: 'ActivityDayFailed',
 } as const;
 
 interface FailureLike {

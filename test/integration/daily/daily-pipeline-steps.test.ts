@@ -10,6 +10,7 @@ import type { DailyPipelineInput, DailyPipelineResult } from '../../../workflows
 import { DVD_RENTAL } from '../../support/migration-config';
 import {
   categorizeStubs,
+  dailyActivityStubs,
   geocodingStubs,
   goldenRecordStubs,
   migrationStubs,
@@ -17,14 +18,18 @@ import {
 } from '../../support/stub-activities';
 import { startTimeSkipping, withWorkflowWorker } from '../../support/time-skipping';
 
-const VIEWS = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'golden-record.json'), 'utf8'));
-const GEOCODING = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'geocoding.json'), 'utf8'));
-const CATEGORIZE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', 'categorize.json'), 'utf8'));
+const readConfig = (name: string) =>
+  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config', `${name}.json`), 'utf8'));
+const VIEWS = readConfig('golden-record');
+const ACTIVITY = readConfig('daily-activity');
+const GEOCODING = readConfig('geocoding');
+const CATEGORIZE = readConfig('categorize');
 
 const input = (fromStep?: DailyPipelineInput['fromStep']): DailyPipelineInput => ({
   configName: 'dvd_rental',
   businessDate: '2026-11-26',
   fromStep,
+  dailyActivity: ACTIVITY,
   migration: {
     configName: 'migration',
     tables: DVD_RENTAL,
@@ -47,9 +52,11 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
   const run = async (workflowId: string, pipeline: DailyPipelineInput, failing?: string) => {
     const migration = migrationStubs({ failing, copyMs: 1 });
     const golden = goldenRecordStubs();
+    const activity = dailyActivityStubs();
     const geocoding = geocodingStubs();
     const categorize = categorizeStubs();
     const activities = {
+      ...activity.activities,
       ...migration.activities,
       ...geocoding.activities,
       ...golden.activities,
@@ -64,17 +71,19 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
           (error: unknown) => ({ error }),
         ),
     );
-    return { ...ended, migration, geocoding, golden, categorize };
+    return { ...ended, activity, migration, geocoding, golden, categorize };
   };
 
-  test('runs migration, geocoding, golden record, then categorize, each a child workflow', async () => {
-    const { result, migration, geocoding, golden, categorize } = await run('daily-all', input());
-    expect(result && states(result)).toEqual({
-      migration: 'done',
-      geocoding: 'done',
-      'golden-record': 'done',
-      categorize: 'done',
-    });
+  test('runs the daily activity, migration, geocoding, golden record, then categorize, each a child', async () => {
+    const { result, activity, migration, geocoding, golden, categorize } = await run('daily-all', input());
+    expect(result!.steps.map((step) => [step.step, step.state])).toEqual([
+      ['daily-activity', 'done'],
+      ['migration', 'done'],
+      ['geocoding', 'done'],
+      ['golden-record', 'done'],
+      ['categorize', 'done'],
+    ]);
+    expect(activity.days).toEqual(['2026-11-26']);
     expect(geocoding.calls).toEqual([
       'geocodingPrepareSchema',
       'geocodingSelectCities',
@@ -88,6 +97,7 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
       'categorizeAssign',
     ]);
     for (const [step, type] of [
+      ['daily-activity', 'dailyActivityWorkflow'],
       ['geocoding', 'geocodingWorkflow'],
       ['categorize', 'categorizeWorkflow'],
     ]) {
@@ -100,9 +110,23 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
     expect(child.type).toBe('goldenRecordWorkflow');
   });
 
+  test('an input made before the daily activity step (no dailyActivity key): the step is skipped, saying why', async () => {
+    const older = input();
+    delete older.dailyActivity;
+    const { result, activity } = await run('daily-older-input', older);
+    expect(result && states(result)).toEqual({
+      'daily-activity': 'skipped',
+      migration: 'done',
+      'golden-record': 'done',
+    });
+    expect(result!.steps[0]!.note).toContain('the run\'s input has no "dailyActivity"');
+    expect(activity.days).toEqual([]);
+  });
+
   test('fromStep golden-record: migration is skipped and its child never started; golden record runs', async () => {
     const { result, migration, golden } = await run('daily-from-golden', input('golden-record'));
     expect(result && states(result)).toEqual({
+      'daily-activity': 'skipped',
       migration: 'skipped',
       geocoding: 'skipped',
       'golden-record': 'done',
@@ -124,6 +148,7 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
     expect(cause.type).toBe('DailyStepFailed');
     expect(cause.message).toContain('step migration failed');
     expect(states(cause.details![0] as DailyPipelineResult)).toEqual({
+      'daily-activity': 'done',
       migration: 'failed',
       geocoding: 'not_run',
       'golden-record': 'not_run',
