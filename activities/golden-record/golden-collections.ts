@@ -22,10 +22,11 @@ export function goldenCollections(mongo: Db): GoldenCollections {
   };
 }
 
-/** Idempotent. One index per command: FerretDB 1.24 crashes on a createIndexes of several indexes that all exist. */
+/** Idempotent: one createIndexes command; indexes that exist are left as they are. */
 export async function ensureGoldenRecordIndexes(mongo: Db): Promise<void> {
-  const records = mongo.collection(GOLDEN_RECORD_COLLECTION);
-  for (const { key, name } of GOLDEN_RECORD_INDEXES) await records.createIndex(key, { name });
+  await mongo
+    .collection(GOLDEN_RECORD_COLLECTION)
+    .createIndexes(GOLDEN_RECORD_INDEXES.map(({ key, name }) => ({ key: { ...key }, name })));
 }
 
 /** Hands out, batch by batch, what a collection holds up to each batch's last _id (all the rest when undefined). */
