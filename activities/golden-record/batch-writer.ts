@@ -82,7 +82,11 @@ async function insertNew(records: Collection<CustomerKeyed>, inserts: HashedReco
 function quarantineUpsert(entry: QuarantineEntry, at: Date): AnyBulkWriteOperation<CustomerKeyed> {
   const { _id, ...fields } = entry;
   return {
-    updateOne: { filter: { _id }, update: { $set: fields, $setOnInsert: { quarantined_since: at } }, upsert: true },
+    updateOne: {
+      filter: { _id },
+      update: { $set: { ...fields, last_seen: at }, $setOnInsert: { quarantined_since: at } },
+      upsert: true,
+    },
   };
 }
 
@@ -98,14 +102,15 @@ export async function writeBatch(
 ): Promise<WriteOutcome> {
   const { records, quarantine } = collections;
   const inserted = await insertNew(records, plan.inserts);
-  await bulkUpsert(records, plan.updates.map(recordUpsert));
+  const upserts = await bulkUpsert(records, plan.updates.map(recordUpsert));
   const quarantineOps = plan.quarantine.map((entry) => quarantineUpsert(entry, consolidationDate));
   await bulkUpsert(quarantine, quarantineOps);
   if (plan.releaseFromQuarantine.length > 0) await quarantine.deleteMany({ _id: { $in: plan.releaseFromQuarantine } });
+  const rewrittenAsBefore = plan.updates.length - upserts.upserted - upserts.modified;
   const outcome = {
-    ...inserted,
-    updated: inserted.updated + plan.updates.length,
-    unchanged: inserted.unchanged + plan.unchanged,
+    inserted: inserted.inserted + upserts.upserted,
+    updated: inserted.updated + upserts.modified,
+    unchanged: inserted.unchanged + plan.unchanged + rewrittenAsBefore,
     markedMissing: 0,
   };
   if (plan.missing.length === 0) return outcome;

@@ -32,6 +32,7 @@ export function goldenRecordActivities({ targetPg, mongo }: ActivityDeps) {
         batchSize,
         consolidationDate: new Date(consolidationDate),
         resumeAfterCustomerId: resumed?.lastCustomerId,
+        resumePass: resumed?.pass === undefined ? undefined : resumed,
         onBatch: (progress) => context.heartbeat(progress),
         signal: context.cancellationSignal,
       });

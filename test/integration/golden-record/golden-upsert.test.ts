@@ -96,7 +96,12 @@ describe('golden-record upsert on dvd_rental', () => {
     );
 
     expect(summary).toEqual({
+      pass: 'full',
+      fullPassReason: 'no state recorded (first run, or the state was removed)',
       read: customerCount,
+      built: customerCount,
+      stateRead: 0,
+      documentsRead: 0,
       inserted: customerCount,
       updated: 0,
       unchanged: 0,
@@ -150,6 +155,10 @@ describe('golden-record upsert on dvd_rental', () => {
     expect(Math.max(...steps)).toBeLessThanOrEqual(50);
     expect(steps.slice(0, -1).every((step) => step === 50)).toBe(true);
     expect(progress.at(-1)).toEqual({
+      pass: 'full',
+      fullPassReason: 'no state recorded (first run, or the state was removed)',
+      intoEmpty: true,
+      stateEntries: customerCount,
       lastCustomerId: 599,
       read: customerCount,
       written: customerCount,
