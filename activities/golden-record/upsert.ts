@@ -58,6 +58,8 @@ export interface UpsertGoldenRecordsOptions {
   resumeAfterCustomerId?: number;
   /** The earlier attempt's pass, from its heartbeat. */
   resumePass?: PassState;
+  /** Once the pass is chosen (a new run: after the state's self-check). */
+  onPass?: (pass: PassState) => void;
   /** After each batch is written: safe to heartbeat as the resume point. */
   onBatch?: (progress: UpsertProgress) => void;
   signal?: AbortSignal;
@@ -250,6 +252,7 @@ export async function upsertGoldenRecords(opts: UpsertGoldenRecordsOptions): Pro
       sources: buildSources(opts.targetUrl, views.refreshDates),
     };
     const { pass, documentsRead } = await choosePass(opts, collections, views, run);
+    opts.onPass?.(pass);
     const summary = emptySummary(pass, opts.resumeAfterCustomerId ?? 0);
     summary.documentsRead = documentsRead;
     await upsertBatches({ ...opts, batchSize }, collections, views, pass, run, summary);
