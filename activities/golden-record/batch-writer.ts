@@ -40,7 +40,7 @@ const DUPLICATE_KEY = 11000;
  * network error also comes as a MongoBulkWriteError, without write errors: then, or when any insert is
  * neither inserted nor a duplicate, undefined (the caller fails and the activity retries).
  */
-function duplicateKeyIndexes(error: unknown, attempted: number): number[] | undefined {
+export function duplicateKeyIndexes(error: unknown, attempted: number): number[] | undefined {
   if (!(error instanceof MongoBulkWriteError) || error.writeConcernError) return undefined;
   const writeErrors = [error.writeErrors].flat();
   const duplicates = writeErrors.filter((writeError) => writeError.code === DUPLICATE_KEY);

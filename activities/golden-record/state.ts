@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import { GOLDEN_RECORD_META_COLLECTION, STATE_COLLECTION, STATE_META_ID } from './collections';
+import { duplicateKeyIndexes } from './batch-writer';
 import { goldenRecordQuery } from './golden-record-query';
 
 /**
@@ -53,10 +54,27 @@ export async function clearState(mongo: Db): Promise<void> {
   await stateCollection(mongo).deleteMany({});
 }
 
-export async function writeStateEntries(state: Collection<StateEntry>, entries: readonly StateEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  const ops: AnyBulkWriteOperation<StateEntry>[] = entries.map(({ _id, ...fields }) => ({
-    replaceOne: { filter: { _id }, replacement: fields, upsert: true },
-  }));
-  await state.bulkWrite(ops, { ordered: false });
+const replaceOps = (entries: readonly StateEntry[]): AnyBulkWriteOperation<StateEntry>[] =>
+  entries.map(({ _id, ...fields }) => ({ replaceOne: { filter: { _id }, replacement: fields, upsert: true } }));
+
+/**
+ * Entries of customers the state had no entry for are inserts (on FerretDB about ten times cheaper than
+ * upserts); one that exists after all (a retried batch) is replaced like the others.
+ */
+export async function writeStateEntries(
+  state: Collection<StateEntry>,
+  entries: readonly StateEntry[],
+  isNew: (entry: StateEntry) => boolean,
+): Promise<void> {
+  const fresh = entries.filter(isNew);
+  const known = entries.filter((entry) => !isNew(entry));
+  if (known.length > 0) await state.bulkWrite(replaceOps(known), { ordered: false });
+  if (fresh.length === 0) return;
+  try {
+    await state.insertMany(fresh, { ordered: false });
+  } catch (error) {
+    const duplicates = duplicateKeyIndexes(error, fresh.length);
+    if (duplicates === undefined) throw error;
+    await state.bulkWrite(replaceOps(duplicates.map((index) => fresh[index]!)), { ordered: false });
+  }
 }

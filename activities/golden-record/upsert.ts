@@ -190,8 +190,9 @@ async function upsertBatches(
       const batch = await planBatchOf(hashes, entries, views, run, pass);
       count(summary, batch.changes, batch.plan, await writeBatch(collections, batch.plan, run.consolidationDate));
       const newEntries = await stateEntriesOf(batch, hashes, collections, run.consolidationDate);
-      await writeStateEntries(state, newEntries);
-      pass.stateEntries += newEntries.filter((entry) => !batch.changes.entries.has(entry._id)).length;
+      const isNew = (entry: StateEntry) => !batch.changes.entries.has(entry._id);
+      await writeStateEntries(state, newEntries, isNew);
+      pass.stateEntries += newEntries.filter(isNew).length;
       if (upTo === undefined) return;
       summary.lastCustomerId = upTo;
       opts.onBatch?.({
