@@ -1,56 +1,53 @@
 /**
- * Golden-record upsert throughput: `npm run bench:golden-record -- [--scales 1,2,4] [--raw-up-to 8] [--batch 1000] [--seed 42]`.
- * For each scale (synthetic dvd_rental, 599 customers per unit), on the stack the environment names: our
- * upsert (views -> validated, hashed documents -> MongoDB) against the raw driver's unordered bulk upsert of
- * the same documents on the same server, and an unchanged rerun against the full run. Prints documents/s,
- * the ratios, how they trend with scale, and the goal checks (>= 0.8x the raw driver; rerun >= 10x faster).
+ * Golden-record upsert at scale: `npm run bench:golden-record -- [--customers 10000,100000,1000000]
+ * [--rentals-per-customer 2] [--batch 1000] [--seed 42] [--server mongodb://host:port/]`.
+ * For each size (synthetic dvd_rental with that many customers), on one MongoDB-wire server (the local
+ * stack's patched FerretDB, or --server): our upsert's full run against the raw driver's unordered bulk
+ * upsert of the same documents, an unchanged rerun and a rerun after 1% of customers changed against the
+ * full run, the views' refresh time, and the peak RSS of this process (the worker's side) and of the
+ * server. Prints the figures and PASS/FAIL against the goals.
  */
 import os from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { MongoClient, type Db } from 'mongodb';
-import { loadEnv } from '../common/env';
+import { loadEnv, type Env } from '../common/env';
 import { startStack } from '../stack';
-import { ourUpsert, rawDriverInsert, rawDriverUpsert } from './golden-record-bench/contenders';
-import { prepareTarget } from './golden-record-bench/data';
+import { runningPid } from '../stack/detached-service';
+import { ourUpsert, rawDriverUpsert } from './golden-record-bench/contenders';
+import { changeOnePercent, prepareTarget, refreshAll, withTarget } from './golden-record-bench/data';
+import { maxPeaks, withPeakRss, type Peaks } from './golden-record-bench/memory';
+import { report, type Row } from './golden-record-bench/report';
 
-const GOALS = { versusRaw: 0.8, rerunSpeedup: 10 };
-const FIRST_RUN = new Date('2026-03-01T06:00:00Z');
-const RERUN = new Date('2026-03-02T06:00:00Z');
+const RUNS = {
+  full: new Date('2026-03-01T06:00:00Z'),
+  unchanged: new Date('2026-03-02T06:00:00Z'),
+  changed: new Date('2026-03-03T06:00:00Z'),
+};
+const DATABASES = { ours: 'bench_golden_ours', raw: 'bench_golden_raw' };
 
-interface Row {
-  scale: number;
-  customers: number;
-  fullSeconds: number;
-  rerunSeconds: number;
-  /** Not measured above --raw-up-to: on FerretDB its time per document grows with the collection. */
-  rawSeconds?: number;
-  insertSeconds: number;
+interface Options {
+  customers: number[];
+  rentalsPerCustomer: number;
+  batch: number;
+  seed: number;
+  server?: string;
 }
 
-function parseOptions() {
+function parseOptions(): Options {
   const positive = (value: string) => {
     const number = Number(value);
     if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a number > 0');
     return number;
   };
-  const list = (value: string) => value.split(',').map(positive);
+  const list = (value: string) => value.split(',').map((item) => Math.round(positive(item)));
   return new Command('bench:golden-record')
-    .option(
-      '--scales <list>',
-      'synthetic scales, 599 customers each (the generator stops near 32.6k customers)',
-      list,
-      [1, 2, 4],
-    )
+    .option('--customers <list>', 'sizes, ascending (synthetic customers)', list, [10_000, 100_000])
+    .option('--rentals-per-customer <n>', 'synthetic rentals per customer', positive, 2)
     .option('--batch <n>', 'documents per batch (ours) and per bulkWrite (raw)', positive, 1000)
     .option('--seed <n>', 'generator seed', positive, 42)
-    .option(
-      '--raw-up-to <scale>',
-      'run the raw driver upsert only up to this scale (it is quadratic on FerretDB)',
-      positive,
-      Infinity,
-    )
+    .option('--server <uri>', 'a MongoDB-wire server to run on instead of the local stack (its RSS is not measured)')
     .parse()
-    .opts<{ scales: number[]; batch: number; seed: number; rawUpTo: number }>();
+    .opts<Options>();
 }
 
 async function freshDb(client: MongoClient, name: string): Promise<Db> {
@@ -59,102 +56,84 @@ async function freshDb(client: MongoClient, name: string): Promise<Db> {
   return db;
 }
 
+function expectCounts(what: string, summary: object, expected: Record<string, number | string>): void {
+  const actual = summary as Record<string, unknown>;
+  const wrong = Object.entries(expected).filter(([key, value]) => actual[key] !== value);
+  if (wrong.length > 0)
+    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(summary)}`);
+}
+
 async function measure(
+  env: Env,
   client: MongoClient,
-  scale: number,
-  options: { batch: number; seed: number; rawUpTo: number },
+  customers: number,
+  options: Options,
+  serverPid?: number,
 ): Promise<Row> {
-  const { env, customers } = await prepareTarget(loadEnv(), scale, options.seed);
-  const ours = await freshDb(client, 'bench_golden_ours');
-  const full = await ourUpsert(env, ours, options.batch, FIRST_RUN);
-  if (full.result.inserted + full.result.quarantined !== customers)
-    throw new Error(`full run wrote ${JSON.stringify(full.result)} for ${customers} customers`);
-  const rerun = await ourUpsert(env, ours, options.batch, RERUN);
-  if (rerun.result.unchanged + rerun.result.quarantined !== customers)
-    throw new Error(`rerun was not unchanged: ${JSON.stringify(rerun.result)}`);
-  const raw =
-    scale <= options.rawUpTo
-      ? await rawDriverUpsert(ours, await freshDb(client, 'bench_golden_raw'), options.batch)
-      : undefined;
-  if (raw && raw.result !== full.result.inserted)
-    throw new Error(`raw driver wrote ${raw.result} of ${full.result.inserted}`);
-  const insert = await rawDriverInsert(ours, await freshDb(client, 'bench_golden_raw_insert'), options.batch);
-  const row = {
-    scale,
-    customers,
+  const prepared = await prepareTarget(env, customers, options);
+  const n = prepared.customers;
+  const ours = await freshDb(client, DATABASES.ours);
+  let peaks: Peaks = { workerMb: 0 };
+  const run = async (consolidationDate: Date) => {
+    const measured = await withPeakRss(serverPid, () =>
+      ourUpsert(prepared.env, ours, options.batch, consolidationDate),
+    );
+    peaks = maxPeaks(peaks, measured.peaks);
+    return measured.result;
+  };
+  const full = await run(RUNS.full);
+  expectCounts('full run', full.result, { pass: 'full', inserted: n, built: n });
+  const unchanged = await run(RUNS.unchanged);
+  expectCounts('unchanged rerun', unchanged.result, { pass: 'incremental', built: 0, unchanged: n, updated: 0 });
+  const { changed, refreshSeconds } = await withTarget(prepared.env, async (target) => ({
+    changed: await changeOnePercent(target),
+    refreshSeconds: await refreshAll(target),
+  }));
+  const onePercent = await run(RUNS.changed);
+  expectCounts('1% changed rerun', onePercent.result, { pass: 'incremental', built: changed, updated: changed });
+  const raw = await withPeakRss(serverPid, async () =>
+    rawDriverUpsert(ours, await freshDb(client, DATABASES.raw), options.batch),
+  );
+  if (raw.result.result !== n) throw new Error(`raw driver wrote ${raw.result.result} of ${n}`);
+  const row: Row = {
+    customers: n,
+    setupSeconds: prepared.setupSeconds,
     fullSeconds: full.seconds,
-    rerunSeconds: rerun.seconds,
-    rawSeconds: raw?.seconds,
-    insertSeconds: insert.seconds,
+    unchangedSeconds: unchanged.seconds,
+    changedSeconds: onePercent.seconds,
+    changed,
+    rawSeconds: raw.result.seconds,
+    refreshSeconds,
+    workerMb: peaks.workerMb,
+    serverMb: peaks.serverMb === undefined ? undefined : Math.max(peaks.serverMb, raw.peaks.serverMb ?? 0),
   };
   console.log(
-    `  scale ${scale}: ${customers} customers; ours ${full.seconds.toFixed(2)} s, rerun ${rerun.seconds.toFixed(2)} s, raw upsert ${raw ? `${raw.seconds.toFixed(2)} s` : 'not run'}, raw insert ${insert.seconds.toFixed(2)} s`,
+    `  ${n} customers (setup ${row.setupSeconds.toFixed(0)} s): full ${row.fullSeconds.toFixed(1)} s, unchanged ${row.unchangedSeconds.toFixed(1)} s, 1% (${changed}) ${row.changedSeconds.toFixed(1)} s, raw upsert ${row.rawSeconds.toFixed(1)} s, views refresh ${row.refreshSeconds.toFixed(1)} s`,
   );
   return row;
 }
 
-const rate = (docs: number, seconds?: number) => (seconds ? Math.round(docs / seconds).toString() : '-');
-
-function report(rows: Row[]): void {
-  console.log(
-    '\ncustomers | ours docs/s | raw upsert docs/s | ours/raw | full s | rerun s | rerun speedup | raw insert docs/s (reference)',
-  );
-  for (const r of rows) {
-    const cells = [
-      r.customers,
-      rate(r.customers, r.fullSeconds),
-      rate(r.customers, r.rawSeconds),
-      r.rawSeconds ? (r.rawSeconds / r.fullSeconds).toFixed(2) : '-',
-      r.fullSeconds.toFixed(2),
-      r.rerunSeconds.toFixed(2),
-      `${(r.fullSeconds / r.rerunSeconds).toFixed(1)}x`,
-      rate(r.customers, r.insertSeconds),
-    ];
-    console.log(cells.join(' | '));
-  }
-  const largest = rows.at(-1)!;
-  const largestWithRaw = rows.filter((r) => r.rawSeconds).at(-1)!;
-  const versusRaw = largestWithRaw.rawSeconds! / largestWithRaw.fullSeconds;
-  const speedup = largest.fullSeconds / largest.rerunSeconds;
-  console.log(`\nat ${largestWithRaw.customers} customers (largest scale with the raw driver run):`);
-  console.log(
-    `  ours vs raw driver: ${versusRaw.toFixed(2)}x (goal >= ${GOALS.versusRaw}x): ${versusRaw >= GOALS.versusRaw ? 'MET' : 'NOT MET'}`,
-  );
-  console.log(`at ${largest.customers} customers (largest scale run):`);
-  console.log(
-    `  unchanged rerun: ${speedup.toFixed(1)}x faster (goal >= ${GOALS.rerunSpeedup}x): ${speedup >= GOALS.rerunSpeedup ? 'MET' : 'NOT MET'}`,
-  );
-  const ms = (seconds: number | undefined, customers: number) =>
-    seconds ? `${((seconds / customers) * 1000).toFixed(2)} ms` : '-';
-  const perDoc = rows.map(
-    (r) => `${r.customers}: ours ${ms(r.fullSeconds, r.customers)}, raw ${ms(r.rawSeconds, r.customers)}`,
-  );
-  console.log(`  time per document by scale (flat = linear, growing = superlinear): ${perDoc.join('; ')}`);
-}
-
 async function main(): Promise<void> {
   const options = parseOptions();
-  const env = loadEnv();
-  await startStack(env);
+  const base = loadEnv();
+  await startStack(base); // Postgres holds the source and target; the server is ours unless --server
+  const env = options.server ? { ...base, MONGODB_URI: options.server } : base;
+  const serverPid = options.server ? undefined : runningPid(base, 'ferretdb');
   console.log(
-    `golden-record bench on ${os.cpus().length} cores, MongoDB-wire server ${env.MONGODB_URI.replace(/\/\/[^@]*@/, '//')}; batch ${options.batch}`,
+    `golden-record bench on ${os.cpus().length} cores (load ${os.loadavg()[0]!.toFixed(1)}), MongoDB-wire server ${env.MONGODB_URI.replace(/\/\/[^@]*@/, '//')}${serverPid ? ` (pid ${serverPid})` : ''}; batch ${options.batch}, ${options.rentalsPerCustomer} rentals per customer`,
   );
+  console.log('ours: SQL hash per customer merged with the compact state; changed customers built, validated, written');
   console.log(
-    'ours: views cursor -> zod-validated, hashed documents; stored hashes read once by one _id-sorted cursor merged with the views;',
-  );
-  console.log(
-    '      new documents as unordered inserts, changed ones as $set upserts by _id (bulks of 25); unchanged ones not written',
-  );
-  console.log(
-    'raw upsert: unordered bulk of $set upserts by _id (one lookup per document); raw insert: unordered bulk of inserts',
+    'raw: unordered bulkWrite of $set upserts by _id of the same documents into an empty collection, same indexes',
   );
   const client = await new MongoClient(env.MONGODB_URI).connect();
   try {
     const rows: Row[] = [];
-    for (const scale of [...options.scales].sort((a, b) => a - b)) rows.push(await measure(client, scale, options));
+    for (const customers of [...options.customers].sort((a, b) => a - b))
+      rows.push(await measure(env, client, customers, options, serverPid));
     report(rows);
   } finally {
-    for (const name of ['bench_golden_ours', 'bench_golden_raw', 'bench_golden_raw_insert'])
+    for (const name of Object.values(DATABASES))
       await client
         .db(name)
         .dropDatabase()

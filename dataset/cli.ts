@@ -19,16 +19,35 @@ const program = new Command('load-source')
   .option('--synthetic', 'generate deterministic synthetic data instead')
   .option('--scale <n>', 'synthetic scale factor (1 = the sample size)', positiveNumber, 1)
   .option('--seed <n>', 'synthetic seed', integer, 42)
+  .option('--customers <n>', 'synthetic: this many customers instead of 599 x scale (past 32,767 keys widen)', integer)
+  .option(
+    '--rentals-per-customer <n>',
+    'synthetic: rentals per customer on average instead of by scale',
+    positiveNumber,
+  )
   .option('--if-empty', 'do nothing when the source already holds dvd_rental')
   .action(
-    async (options: { archive?: string; synthetic?: boolean; scale: number; seed: number; ifEmpty?: boolean }) => {
+    async (options: {
+      archive?: string;
+      synthetic?: boolean;
+      scale: number;
+      seed: number;
+      customers?: number;
+      rentalsPerCustomer?: number;
+      ifEmpty?: boolean;
+    }) => {
       const env = loadEnv();
       if (options.ifEmpty && (await sourceIsLoaded(env))) {
         console.log('source already holds dvd_rental: nothing loaded');
         return;
       }
       const data: SourceData = options.synthetic
-        ? { kind: 'synthetic', scale: options.scale, seed: options.seed }
+        ? {
+            kind: 'synthetic',
+            scale: options.scale,
+            seed: options.seed,
+            counts: { customers: options.customers, rentalsPerCustomer: options.rentalsPerCustomer },
+          }
         : options.archive
           ? { kind: 'archive', archivePath: options.archive }
           : defaultSourceData(env);

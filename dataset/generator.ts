@@ -4,7 +4,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Pool, PoolClient } from 'pg';
 import { copyRows } from './generator/copy';
-import { planCounts, type GenContext } from './generator/plan';
+import {
+  CUSTOMER_KEY_COLUMNS,
+  needsWideCustomerKeys,
+  planCounts,
+  type CountOverrides,
+  type Counts,
+  type GenContext,
+} from './generator/plan';
 import { TABLES } from './generator/tables';
 
 export interface GenerateOptions {
@@ -12,6 +19,8 @@ export interface GenerateOptions {
   /** 1 reproduces the archive's row counts; see planCounts for how each table scales. */
   scale: number;
   seed: number;
+  /** Customer and rental counts set directly (see CountOverrides); absent, the scale decides. */
+  counts?: CountOverrides;
   /** Called once per table after its COPY completes. */
   onProgress?: (p: { table: string; rows: number }) => void;
 }
@@ -36,6 +45,24 @@ function readSchema(): { preData: string; postData: string } {
 function validate(opts: GenerateOptions): void {
   if (!Number.isFinite(opts.scale) || opts.scale <= 0) throw new RangeError(`scale must be > 0, got ${opts.scale}`);
   if (!Number.isFinite(opts.seed)) throw new RangeError(`seed must be a finite number, got ${opts.seed}`);
+  const { customers, rentalsPerCustomer } = opts.counts ?? {};
+  if (customers !== undefined && (!Number.isSafeInteger(customers) || customers < 1 || customers > 2 ** 31 - 1))
+    throw new RangeError(`customers must be an integer from 1 to 2147483647, got ${customers}`);
+  if (rentalsPerCustomer !== undefined && (!Number.isFinite(rentalsPerCustomer) || rentalsPerCustomer <= 0))
+    throw new RangeError(`rentalsPerCustomer must be > 0, got ${rentalsPerCustomer}`);
+}
+
+/**
+ * Past 32,767 addresses the archive's smallint customer and address keys become integer (in the schema's
+ * text, before the views that read them exist); never otherwise, so smaller data keeps the archive's types.
+ */
+export function widenCustomerKeys(preData: string, counts: Counts): string {
+  if (!needsWideCustomerKeys(counts)) return preData;
+  return CUSTOMER_KEY_COLUMNS.reduce((sql, [table, column]) => {
+    const definition = new RegExp(`(CREATE TABLE public\\.${table} \\([^;]*?\\n\\s+${column} )smallint`);
+    if (!definition.test(sql)) throw new Error(`${SCHEMA_FILE}: no smallint column ${column} in table ${table}`);
+    return sql.replace(definition, '$1integer');
+  }, preData);
 }
 
 async function resetSequences(client: PoolClient): Promise<void> {
@@ -46,12 +73,12 @@ async function resetSequences(client: PoolClient): Promise<void> {
 }
 
 async function load(client: PoolClient, opts: GenerateOptions): Promise<Array<{ table: string; rows: number }>> {
-  const ctx: GenContext = { seed: opts.seed, counts: planCounts(opts.scale) };
+  const ctx: GenContext = { seed: opts.seed, counts: planCounts(opts.scale, opts.counts) };
   const schema = readSchema();
   const loaded: Array<{ table: string; rows: number }> = [];
   await client.query('BEGIN');
   await client.query('SET LOCAL statement_timeout = 0'); // large scales take minutes per COPY
-  await client.query(schema.preData);
+  await client.query(widenCustomerKeys(schema.preData, ctx.counts));
   for (const table of TABLES) {
     const rows = await copyRows(client, table.name, table.columns, table.rows(ctx));
     loaded.push({ table: table.name, rows });

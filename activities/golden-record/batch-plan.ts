@@ -33,6 +33,8 @@ export interface BatchPlan {
   releaseFromQuarantine: number[];
   /** Current in the collection, inside the batch's range but no longer in the source. */
   missing: number[];
+  /** Per candidate: valid or not, and the data_hash of its document (valid) or of its quarantine entry. */
+  outcomes: Map<number, { valid: boolean; hash: string }>;
 }
 
 function emptyPlan(): BatchPlan {
@@ -44,29 +46,34 @@ function emptyPlan(): BatchPlan {
     quarantine: [],
     releaseFromQuarantine: [],
     missing: [],
+    outcomes: new Map(),
   };
 }
 
 function planValid(plan: BatchPlan, record: GoldenRecord, stored: StoredState | undefined): void {
   const hashed = { record, hash: documentHash(record) };
+  plan.outcomes.set(record._id, { valid: true, hash: hashed.hash });
   if (!stored) plan.inserts.push(hashed);
   else if (stored.data_hash === hashed.hash && stored.is_current !== false) plan.unchanged += 1;
   else plan.updates.push(hashed);
 }
 
 /**
- * Decides, for one batch of candidate documents (ascending _id) and what the collections hold over the
- * batch's _id range, what to write. Pure: equal inputs give equal plans, so a retried batch does the same.
+ * Decides, for one batch of candidate documents (ascending _id) and what the collections hold for them
+ * and for the rest of the batch's _id range, what to write. `inSource` are the range's customers still in
+ * the source (by default the candidates: every customer of the range was built). Pure: equal inputs give
+ * equal plans, so a retried batch does the same.
  */
 export function planBatch(
   candidates: readonly (Record<string, unknown> & { _id: number })[],
   stored: readonly StoredState[],
   inQuarantine: readonly StoredState[],
+  inSource: ReadonlySet<number> = new Set(candidates.map((candidate) => candidate._id)),
 ): BatchPlan {
   const plan = emptyPlan();
   const storedById = new Map(stored.map((state) => [state._id, state]));
   const quarantinedHash = new Map(inQuarantine.map((state) => [state._id, state.data_hash]));
-  const inBatch = new Set(candidates.map((candidate) => candidate._id));
+  const inBatch = inSource;
   for (const candidate of candidates) {
     const validation = validateGoldenRecord(candidate);
     if (validation.valid) {
@@ -76,6 +83,7 @@ export function planBatch(
     }
     plan.quarantined += 1;
     const hash = documentHash(candidate);
+    plan.outcomes.set(candidate._id, { valid: false, hash });
     if (quarantinedHash.get(candidate._id) !== hash) {
       plan.quarantine.push({ _id: candidate._id, reasons: validation.reasons, document: candidate, data_hash: hash });
     }

@@ -1,14 +1,6 @@
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 import type { BatchPlan, HashedRecord, QuarantineEntry } from './batch-plan';
 
-/**
- * FerretDB 1.24 holds one PostgreSQL connection per update that matches an existing document until the
- * whole command ends: a bulk of more than ~50 such updates exhausts its pool and hangs the server for
- * everyone. Updates of existing documents therefore go in small commands; new documents are inserts and go
- * in one.
- */
-export const MATCHING_UPDATES_PER_COMMAND = 25;
-
 /** Both collections are keyed by customer_id. */
 export type CustomerKeyed = Document & { _id: number };
 
@@ -17,25 +9,14 @@ export interface GoldenCollections {
   quarantine: Collection<CustomerKeyed>;
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
-  return result;
-}
-
-/** Unordered bulk writes, `perCommand` operations per command (see MATCHING_UPDATES_PER_COMMAND). */
+/** One unordered bulk write (the patched FerretDB takes any number of matching updates per command). */
 export async function bulkUpsert(
   collection: Collection<CustomerKeyed>,
   ops: AnyBulkWriteOperation<CustomerKeyed>[],
-  perCommand: number,
 ): Promise<{ upserted: number; modified: number }> {
-  const totals = { upserted: 0, modified: 0 };
-  for (const chunk of chunks(ops, perCommand)) {
-    const result = await collection.bulkWrite(chunk, { ordered: false });
-    totals.upserted += result.upsertedCount;
-    totals.modified += result.modifiedCount;
-  }
-  return totals;
+  if (ops.length === 0) return { upserted: 0, modified: 0 };
+  const result = await collection.bulkWrite(ops, { ordered: false });
+  return { upserted: result.upsertedCount, modified: result.modifiedCount };
 }
 
 function recordFields({ record, hash }: HashedRecord) {
@@ -60,7 +41,7 @@ const DUPLICATE_KEY = 11000;
  * network error also comes as a MongoBulkWriteError, without write errors: then, or when any insert is
  * neither inserted nor a duplicate, undefined (the caller fails and the activity retries).
  */
-function duplicateKeyIndexes(error: unknown, attempted: number): number[] | undefined {
+export function duplicateKeyIndexes(error: unknown, attempted: number): number[] | undefined {
   if (!(error instanceof MongoBulkWriteError) || error.writeConcernError) return undefined;
   const writeErrors = [error.writeErrors].flat();
   const duplicates = writeErrors.filter((writeError) => writeError.code === DUPLICATE_KEY);
@@ -90,7 +71,7 @@ async function insertNew(records: Collection<CustomerKeyed>, inserts: HashedReco
     const duplicates = duplicateKeyIndexes(error, inserts.length);
     if (duplicates === undefined) throw error;
     const existing = duplicates.map((index) => inserts[index]!);
-    const { upserted, modified } = await bulkUpsert(records, existing.map(recordUpsert), MATCHING_UPDATES_PER_COMMAND);
+    const { upserted, modified } = await bulkUpsert(records, existing.map(recordUpsert));
     return {
       inserted: inserts.length - existing.length + upserted,
       updated: modified,
@@ -102,7 +83,11 @@ async function insertNew(records: Collection<CustomerKeyed>, inserts: HashedReco
 function quarantineUpsert(entry: QuarantineEntry, at: Date): AnyBulkWriteOperation<CustomerKeyed> {
   const { _id, ...fields } = entry;
   return {
-    updateOne: { filter: { _id }, update: { $set: fields, $setOnInsert: { quarantined_since: at } }, upsert: true },
+    updateOne: {
+      filter: { _id },
+      update: { $set: { ...fields, last_seen: at }, $setOnInsert: { quarantined_since: at } },
+      upsert: true,
+    },
   };
 }
 
@@ -118,14 +103,15 @@ export async function writeBatch(
 ): Promise<WriteOutcome> {
   const { records, quarantine } = collections;
   const inserted = await insertNew(records, plan.inserts);
-  await bulkUpsert(records, plan.updates.map(recordUpsert), MATCHING_UPDATES_PER_COMMAND);
+  const upserts = await bulkUpsert(records, plan.updates.map(recordUpsert));
   const quarantineOps = plan.quarantine.map((entry) => quarantineUpsert(entry, consolidationDate));
-  await bulkUpsert(quarantine, quarantineOps, MATCHING_UPDATES_PER_COMMAND);
+  await bulkUpsert(quarantine, quarantineOps);
   if (plan.releaseFromQuarantine.length > 0) await quarantine.deleteMany({ _id: { $in: plan.releaseFromQuarantine } });
+  const rewrittenAsBefore = plan.updates.length - upserts.upserted - upserts.modified;
   const outcome = {
-    ...inserted,
-    updated: inserted.updated + plan.updates.length,
-    unchanged: inserted.unchanged + plan.unchanged,
+    inserted: inserted.inserted + upserts.upserted,
+    updated: inserted.updated + upserts.modified,
+    unchanged: inserted.unchanged + plan.unchanged + rewrittenAsBefore,
     markedMissing: 0,
   };
   if (plan.missing.length === 0) return outcome;

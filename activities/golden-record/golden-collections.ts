@@ -1,4 +1,4 @@
-import type { Collection, Db, Document, Filter } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import {
   FRESHNESS_ID,
   GOLDEN_RECORD_COLLECTION,
@@ -6,7 +6,6 @@ import {
   QUARANTINE_COLLECTION,
 } from './collections';
 import type { GoldenRecordSource } from './document';
-import type { StoredState } from './batch-plan';
 import type { CustomerKeyed, GoldenCollections } from './batch-writer';
 
 export const GOLDEN_RECORD_INDEXES = [
@@ -22,67 +21,43 @@ export function goldenCollections(mongo: Db): GoldenCollections {
   };
 }
 
-/** Idempotent. One index per command: FerretDB 1.24 crashes on a createIndexes of several indexes that all exist. */
+/** Idempotent: one createIndexes command; indexes that exist are left as they are. */
 export async function ensureGoldenRecordIndexes(mongo: Db): Promise<void> {
-  const records = mongo.collection(GOLDEN_RECORD_COLLECTION);
-  for (const { key, name } of GOLDEN_RECORD_INDEXES) await records.createIndex(key, { name });
+  await mongo
+    .collection(GOLDEN_RECORD_COLLECTION)
+    .createIndexes(GOLDEN_RECORD_INDEXES.map(({ key, name }) => ({ key: { ...key }, name })));
 }
 
 /** Hands out, batch by batch, what a collection holds up to each batch's last _id (all the rest when undefined). */
-export interface StoredStream {
-  upTo(lastId: number | undefined): Promise<StoredState[]>;
+export interface SortedStream<T> {
+  upTo(lastId: number | undefined): Promise<T[]>;
   close(): Promise<void>;
 }
 
 /**
  * One cursor over the collection in ascending _id (after `after`, if given), read in lockstep with the
- * views: a merge join, so the collection is read once per call and never held in memory. Writes only touch
- * _ids at or before the cursor's position, which the cursor has already passed.
+ * views: a merge join, so the collection is read once per call and never held in memory here. Writes only
+ * touch _ids at or before the cursor's position, which the cursor has already passed.
  */
-function streamStored(
-  collection: Collection<CustomerKeyed>,
-  projection: Document,
+export function streamSorted<T extends { _id: number }>(
+  collection: Collection<T>,
   after: number | undefined,
   batchSize: number,
-): StoredStream {
-  const filter: Filter<CustomerKeyed> = after === undefined ? {} : { _id: { $gt: after } };
-  const cursor = collection.find(filter, { projection, sort: { _id: 1 }, batchSize });
-  let pending: StoredState | null | undefined; // undefined: not read yet; null: the cursor is exhausted
+): SortedStream<T> {
+  const filter = (after === undefined ? {} : { _id: { $gt: after } }) as Filter<T>;
+  const cursor = collection.find(filter, { sort: { _id: 1 }, batchSize });
+  let pending: T | null | undefined; // undefined: not read yet; null: the cursor is exhausted
   return {
     async upTo(lastId) {
-      const taken: StoredState[] = [];
+      const taken: T[] = [];
       for (;;) {
-        if (pending === undefined) pending = (await cursor.next()) as StoredState | null;
+        if (pending === undefined) pending = (await cursor.next()) as T | null;
         if (pending === null || (lastId !== undefined && pending._id > lastId)) return taken;
         taken.push(pending);
         pending = undefined;
       }
     },
     close: () => cursor.close(),
-  };
-}
-
-export interface StoredStreams {
-  /** What both collections hold after the previous call's lastId up to this one's: hashes and currency only. */
-  upTo(lastId: number | undefined): Promise<{ stored: StoredState[]; inQuarantine: StoredState[] }>;
-  close(): Promise<void>;
-}
-
-export function streamStoredStates(
-  { records, quarantine }: GoldenCollections,
-  after: number | undefined,
-  batchSize: number,
-): StoredStreams {
-  const stored = streamStored(records, { data_hash: 1, is_current: 1 }, after, batchSize);
-  const inQuarantine = streamStored(quarantine, { data_hash: 1 }, after, batchSize);
-  return {
-    async upTo(lastId) {
-      const [storedStates, quarantined] = await Promise.all([stored.upTo(lastId), inQuarantine.upTo(lastId)]);
-      return { stored: storedStates, inQuarantine: quarantined };
-    },
-    async close() {
-      await Promise.all([stored.close(), inQuarantine.close()]);
-    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import type { UpsertInput } from '../../workflows/golden-record/types';
 import type { ViewConfig } from '../../workflows/golden-record/views-config';
 import type { ActivityDeps } from '../deps';
@@ -32,6 +32,11 @@ export function goldenRecordActivities({ targetPg, mongo }: ActivityDeps) {
         batchSize,
         consolidationDate: new Date(consolidationDate),
         resumeAfterCustomerId: resumed?.lastCustomerId,
+        resumePass: resumed?.pass === undefined ? undefined : resumed,
+        onPass: ({ pass, fullPassReason }) => {
+          if (pass === 'full') log.warn('golden record: full pass, the stored state is not used', { fullPassReason });
+          else log.info('golden record: incremental pass over the stored state');
+        },
         onBatch: (progress) => context.heartbeat(progress),
         signal: context.cancellationSignal,
       });

@@ -1,22 +1,44 @@
 // The golden-record upsert: the three views, joined per customer, into MongoDB. A plain function: the
-// activity wraps it (heartbeat from onBatch, resume from the heartbeat's lastCustomerId).
+// activity wraps it (heartbeat from onBatch, resume from the heartbeat's progress).
+//
+// Which customers changed is decided in the database: per customer, a hash of the view rows its document
+// is built from, merged with the compact state (one sorted cursor over small entries). Only changed
+// customers are fetched, built, validated and written. A state that fails its self-check (state-check.ts)
+// is not used: the run does a full pass, builds everyone, rewrites the state, and says why.
 import type { Db } from 'mongodb';
 import type pg from 'pg';
 import { buildGoldenRecord, buildSources, type RunContext } from './build-document';
 import { DEFAULT_UPSERT_BATCH_SIZE } from '../../workflows/golden-record/types';
 import { planBatch, type BatchPlan } from './batch-plan';
-import { writeBatch, type WriteOutcome } from './batch-writer';
-import type { GoldenCollections } from './batch-writer';
+import { writeBatch, type GoldenCollections, type WriteOutcome } from './batch-writer';
+import { planChanges, storedFromEntries, type ChangePlan } from './change-plan';
+import { ensureGoldenRecordIndexes, goldenCollections, recordFreshness, streamSorted } from './golden-collections';
+import { checkState } from './state-check';
 import {
-  ensureGoldenRecordIndexes,
-  goldenCollections,
-  recordFreshness,
-  streamStoredStates,
-  type StoredStreams,
-} from './golden-collections';
-import { openViewCursor, type ViewCursor } from './view-cursor';
+  BUILDER_VERSION,
+  clearState,
+  recordStateMeta,
+  stateCollection,
+  writeStateEntries,
+  type StateEntry,
+} from './state';
+import { openViewCursor, type SourceHash, type ViewCursor } from './view-cursor';
+import { finishFullPass } from './full-pass';
 
-export interface UpsertProgress {
+export type UpsertPass = 'incremental' | 'full';
+
+/** How a run goes through the customers; carried in the heartbeat so a retried attempt goes on the same way. */
+export interface PassState {
+  pass: UpsertPass;
+  /** Why the state was not trusted (full pass only). */
+  fullPassReason?: string;
+  /** The collection was empty when the full pass began: new documents are plain inserts. */
+  intoEmpty?: boolean;
+  /** State entries counted so far: the whole state in an incremental pass, those written in a full pass. */
+  stateEntries: number;
+}
+
+export interface UpsertProgress extends PassState {
   lastCustomerId: number;
   read: number;
   written: number;
@@ -34,19 +56,32 @@ export interface UpsertGoldenRecordsOptions {
   consolidationDate: Date;
   /** Continue after this customer (an earlier attempt's last reported batch). */
   resumeAfterCustomerId?: number;
-  /** After each batch is written: safe to heartbeat `lastCustomerId` as the resume point. */
+  /** The earlier attempt's pass, from its heartbeat. */
+  resumePass?: PassState;
+  /** Once the pass is chosen (a new run: after the state's self-check). */
+  onPass?: (pass: PassState) => void;
+  /** After each batch is written: safe to heartbeat as the resume point. */
   onBatch?: (progress: UpsertProgress) => void;
   signal?: AbortSignal;
 }
 
 /** Counts of this call only: a resumed call does not count what the earlier attempt did. */
 export interface UpsertSummary {
+  pass: UpsertPass;
+  fullPassReason?: string;
+  /** Customers of the views examined (by their source hash). */
   read: number;
+  /** Documents built and validated (changed customers; everyone in a full pass). */
+  built: number;
   inserted: number;
   updated: number;
   unchanged: number;
   quarantined: number;
   markedMissing: number;
+  /** Compact state entries read by the merge. */
+  stateRead: number;
+  /** Documents of the golden-record collections read (only the self-check's sample). */
+  documentsRead: number;
   lastCustomerId: number;
 }
 
@@ -56,82 +91,180 @@ function checkBatchSize(batchSize: number): number {
   return batchSize;
 }
 
-const emptySummary = (lastCustomerId: number): UpsertSummary => ({
+const emptySummary = (pass: PassState, lastCustomerId: number): UpsertSummary => ({
+  pass: pass.pass,
+  ...(pass.fullPassReason === undefined ? {} : { fullPassReason: pass.fullPassReason }),
   read: 0,
+  built: 0,
   inserted: 0,
   updated: 0,
   unchanged: 0,
   quarantined: 0,
   markedMissing: 0,
+  stateRead: 0,
+  documentsRead: 0,
   lastCustomerId,
 });
 
-function count(summary: UpsertSummary, plan: BatchPlan, read: number, written: WriteOutcome): void {
-  summary.read += read;
+function count(summary: UpsertSummary, changes: ChangePlan, plan: BatchPlan, written: WriteOutcome): void {
+  summary.read += changes.inSource.size;
+  summary.built += changes.build.length;
   summary.inserted += written.inserted;
   summary.updated += written.updated;
-  summary.unchanged += written.unchanged;
-  summary.quarantined += plan.quarantined;
+  summary.unchanged += written.unchanged + changes.unchanged;
+  summary.quarantined += plan.quarantined + changes.stillQuarantined;
   summary.markedMissing += written.markedMissing;
 }
 
-const progressOf = (s: UpsertSummary): UpsertProgress => ({
-  lastCustomerId: s.lastCustomerId,
-  read: s.read,
-  written: s.inserted + s.updated,
-  unchanged: s.unchanged,
-  quarantined: s.quarantined,
-});
+interface Batch {
+  changes: ChangePlan;
+  plan: BatchPlan;
+}
 
-/**
- * Batch by batch (ascending customer_id), and once more with an empty batch for the open range after the
- * last customer: each batch owns the _id range (previous batch's last, its last], so documents whose
- * customer left the source are found in the range where they would have been, and marked missing there.
- * The ranges of a call and of the attempts it resumes cover every _id exactly once. The stored states
- * come from cursors in the same order as the views' (a merge join on customer_id).
- */
+/** The full pass trusts nothing stored: everyone is built; the state entries are all new. */
+const fullPassChanges = (hashes: readonly SourceHash[]): ChangePlan => planChanges(hashes, []);
+
+async function planBatchOf(
+  hashes: SourceHash[],
+  entries: StateEntry[],
+  views: ViewCursor<SourceHash>,
+  run: RunContext,
+  pass: PassState,
+): Promise<Batch> {
+  const changes = pass.pass === 'full' ? fullPassChanges(hashes) : planChanges(hashes, entries);
+  const candidates = (await views.rowsOf(changes.build)).map((row) => buildGoldenRecord(row, run));
+  const { stored, inQuarantine } = storedFromEntries(changes.entries.values());
+  const plan = planBatch(candidates, stored, inQuarantine, changes.inSource);
+  if (pass.pass === 'full' && !pass.intoEmpty) {
+    // What the collection holds is unknown: every document is an upsert, and leaves quarantine if valid.
+    plan.updates.push(...plan.inserts.splice(0));
+    plan.releaseFromQuarantine.push(...plan.updates.map(({ record }) => record._id));
+  }
+  return { changes, plan };
+}
+
+/** The batch's new state entries: every customer built, and those gone from the source. */
+async function stateEntriesOf(
+  { changes, plan }: Batch,
+  hashes: readonly SourceHash[],
+  collections: GoldenCollections,
+  at: Date,
+): Promise<StateEntry[]> {
+  const sourceHash = new Map(hashes.map((row) => [row.customer_id, row.source_hash]));
+  const entries: StateEntry[] = [];
+  for (const id of changes.build) {
+    const outcome = plan.outcomes.get(id)!;
+    const h = sourceHash.get(id)!;
+    if (outcome.valid) {
+      entries.push({ _id: id, h, d: outcome.hash, at });
+      continue;
+    }
+    // Invalid: the collection keeps whatever valid document it had.
+    const known = changes.entries.get(id);
+    const d = known
+      ? known.d
+      : ((await collections.records.findOne({ _id: id }, { projection: { data_hash: 1 } }))?.data_hash ?? null);
+    entries.push({ _id: id, h, d, q: outcome.hash, at });
+  }
+  for (const entry of changes.gone) entries.push({ _id: entry._id, h: null, d: entry.d, at });
+  return entries;
+}
+
 async function upsertBatches(
   opts: UpsertGoldenRecordsOptions,
   collections: GoldenCollections,
-  views: ViewCursor,
-  storedStates: StoredStreams,
+  views: ViewCursor<SourceHash>,
+  pass: PassState,
   run: RunContext,
-): Promise<UpsertSummary> {
-  const summary = emptySummary(opts.resumeAfterCustomerId ?? 0);
-  for (;;) {
-    opts.signal?.throwIfAborted();
-    const candidates = (await views.next()).map((row) => buildGoldenRecord(row, run));
-    const upTo = candidates.at(-1)?._id;
-    const { stored, inQuarantine } = await storedStates.upTo(upTo);
-    const plan = planBatch(candidates, stored, inQuarantine);
-    count(summary, plan, candidates.length, await writeBatch(collections, plan, run.consolidationDate));
-    if (upTo === undefined) return summary;
-    summary.lastCustomerId = upTo;
-    opts.onBatch?.(progressOf(summary));
+  summary: UpsertSummary,
+): Promise<void> {
+  const state = stateCollection(opts.mongo);
+  const stored = streamSorted(state, opts.resumeAfterCustomerId, opts.batchSize ?? DEFAULT_UPSERT_BATCH_SIZE);
+  try {
+    for (;;) {
+      opts.signal?.throwIfAborted();
+      const hashes = await views.next();
+      const upTo = hashes.at(-1)?.customer_id;
+      const entries = pass.pass === 'full' ? [] : await stored.upTo(upTo);
+      summary.stateRead += entries.length;
+      const batch = await planBatchOf(hashes, entries, views, run, pass);
+      count(summary, batch.changes, batch.plan, await writeBatch(collections, batch.plan, run.consolidationDate));
+      const newEntries = await stateEntriesOf(batch, hashes, collections, run.consolidationDate);
+      const isNew = (entry: StateEntry) => !batch.changes.entries.has(entry._id);
+      await writeStateEntries(state, newEntries, isNew);
+      pass.stateEntries += newEntries.filter(isNew).length;
+      if (upTo === undefined) return;
+      summary.lastCustomerId = upTo;
+      opts.onBatch?.({
+        ...pass,
+        lastCustomerId: upTo,
+        read: summary.read,
+        written: summary.inserted + summary.updated,
+        unchanged: summary.unchanged,
+        quarantined: summary.quarantined,
+      });
+    }
+  } finally {
+    await stored.close().catch(() => undefined); // a dead server's cursor must not hide the real error
   }
 }
 
+/** A new run checks the state; a resumed one goes on as its first attempt began. */
+async function choosePass(
+  opts: UpsertGoldenRecordsOptions,
+  collections: GoldenCollections,
+  views: ViewCursor<SourceHash>,
+  run: RunContext,
+): Promise<{ pass: PassState; documentsRead: number }> {
+  if (opts.resumePass) return { pass: { ...opts.resumePass }, documentsRead: 0 };
+  const check = await checkState(opts.mongo, collections, views, run);
+  if (check.distrust === undefined)
+    return { pass: { pass: 'incremental', stateEntries: check.entries }, documentsRead: check.documentsRead };
+  if (opts.resumeAfterCustomerId === undefined) await clearState(opts.mongo);
+  const intoEmpty = (await collections.records.findOne({}, { projection: { _id: 1 } })) === null;
+  const stateEntries =
+    opts.resumeAfterCustomerId === undefined
+      ? 0
+      : await stateCollection(opts.mongo).countDocuments({ _id: { $lte: opts.resumeAfterCustomerId } });
+  return {
+    pass: { pass: 'full', fullPassReason: check.distrust, intoEmpty, stateEntries },
+    documentsRead: check.documentsRead,
+  };
+}
+
 /**
- * Upserts one document per customer into CustomersGoldenRecord: unchanged data (same hash) is not
+ * Upserts one document per customer into CustomersGoldenRecord: unchanged customers are not built nor
  * written, invalid documents go to quarantine, customers gone from the source are marked
  * `is_current: false`. Idempotent: a rerun, or a retry from any resume point, ends in the same state.
  */
 export async function upsertGoldenRecords(opts: UpsertGoldenRecordsOptions): Promise<UpsertSummary> {
   const batchSize = checkBatchSize(opts.batchSize ?? DEFAULT_UPSERT_BATCH_SIZE);
   await ensureGoldenRecordIndexes(opts.mongo);
-  const views = await openViewCursor({ target: opts.target, batchSize, afterCustomerId: opts.resumeAfterCustomerId });
+  const views = await openViewCursor<SourceHash>({
+    target: opts.target,
+    batchSize,
+    afterCustomerId: opts.resumeAfterCustomerId,
+    builderVersion: BUILDER_VERSION,
+  });
   const collections = goldenCollections(opts.mongo);
-  const storedStates = streamStoredStates(collections, opts.resumeAfterCustomerId, batchSize);
   try {
     const run = {
       consolidationDate: opts.consolidationDate,
       sources: buildSources(opts.targetUrl, views.refreshDates),
     };
-    const summary = await upsertBatches(opts, collections, views, storedStates, run);
+    const { pass, documentsRead } = await choosePass(opts, collections, views, run);
+    opts.onPass?.(pass);
+    const summary = emptySummary(pass, opts.resumeAfterCustomerId ?? 0);
+    summary.documentsRead = documentsRead;
+    await upsertBatches({ ...opts, batchSize }, collections, views, pass, run, summary);
+    if (pass.pass === 'full')
+      summary.markedMissing += await finishFullPass(collections, run.consolidationDate, pass.intoEmpty ?? false);
+    const entries =
+      opts.resumeAfterCustomerId === undefined ? pass.stateEntries : await stateCollection(opts.mongo).countDocuments();
+    await recordStateMeta(opts.mongo, entries, run.consolidationDate);
     await recordFreshness(opts.mongo, run.consolidationDate, run.sources);
     return summary;
   } finally {
-    await storedStates.close().catch(() => undefined); // a dead server's cursor must not hide the real error
     await views.close();
   }
 }

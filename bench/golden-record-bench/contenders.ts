@@ -46,11 +46,6 @@ export function rawDriverUpsert(from: Db, to: Db, chunkSize: number): Promise<Ti
   }));
 }
 
-/** For reference, not a goal: the same documents as plain inserts, which need no lookup by _id. */
-export function rawDriverInsert(from: Db, to: Db, chunkSize: number): Promise<Timed<number>> {
-  return rawDriverWrite(from, to, chunkSize, (document) => ({ insertOne: { document } }));
-}
-
 async function rawDriverWrite(
   from: Db,
   to: Db,

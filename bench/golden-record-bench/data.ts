@@ -1,11 +1,12 @@
-// The benchmark's target database: synthetic dvd_rental at a scale, migrated into schema dvd_rental by the
-// migration's own functions, and the golden-record views refreshed over it.
+// The benchmark's target database: synthetic dvd_rental with a given number of customers, migrated into
+// schema dvd_rental by the migration's own functions, and the golden-record views refreshed over it.
 import pg from 'pg';
 import type { Env } from '../../common/env';
-import { ensureViews } from '../../activities/golden-record/views';
+import { ensureViews, GOLDEN_RECORD_VIEWS } from '../../activities/golden-record/views';
 import { migrateInProcess } from '../../activities/migration/migrate-in-process';
 import { loadSource } from '../../dataset/load-source';
 import { adminUrl, withAdminClient } from '../../stack/postgres';
+import { timed } from './contenders';
 
 export const SOURCE_DB = 'bench_golden_source';
 export const TARGET_DB = 'bench_golden_target';
@@ -17,24 +18,69 @@ async function recreate(env: Env, name: string): Promise<void> {
   });
 }
 
+export interface PreparedTarget {
+  env: Env;
+  customers: number;
+  /** Generating the source and migrating it (not a contender). */
+  setupSeconds: number;
+}
+
 /** Returns the env pointed at the bench databases and the number of customers the views hold. */
-export async function prepareTarget(base: Env, scale: number, seed: number): Promise<{ env: Env; customers: number }> {
+export async function prepareTarget(
+  base: Env,
+  customers: number,
+  options: { seed: number; rentalsPerCustomer: number },
+): Promise<PreparedTarget> {
+  const started = process.hrtime.bigint();
   for (const name of [SOURCE_DB, TARGET_DB]) await recreate(base, name);
   const env = {
     ...base,
     SOURCE_DATABASE_URL: adminUrl(base, SOURCE_DB),
     TARGET_DATABASE_URL: adminUrl(base, TARGET_DB),
   };
-  await loadSource(env, { kind: 'synthetic', scale, seed });
+  const counts = { customers, rentalsPerCustomer: options.rentalsPerCustomer };
+  await loadSource(env, { kind: 'synthetic', scale: 1, seed: options.seed, counts });
   await migrateInProcess(env);
+  await withTarget(env, async (target) => {
+    // Open rentals count days up to the refresh time; returned ones keep every refresh's data equal, so a
+    // rerun's changes are the benchmark's own.
+    await target.query(
+      `update dvd_rental.rental set return_date = rental_date + interval '3 days' where return_date is null`,
+    );
+    await ensureViews({ target });
+    await refreshAll(target, false);
+  });
+  const n = await withTarget(env, (target) => countCustomers(target));
+  return { env, customers: n, setupSeconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+export async function withTarget<T>(env: Env, fn: (target: pg.Pool) => Promise<T>): Promise<T> {
   const target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
   try {
-    await ensureViews({ target });
-    for (const view of ['customers_mv', 'customer_aggr_mv', 'last_rentals_mv'])
-      await target.query(`refresh materialized view v_dvd_rental.${view}`);
-    const { rows } = await target.query<{ n: number }>('select count(*)::int as n from v_dvd_rental.customers_mv');
-    return { env, customers: rows[0]!.n };
+    return await fn(target);
   } finally {
     await target.end();
   }
+}
+
+async function countCustomers(target: pg.Pool): Promise<number> {
+  const { rows } = await target.query<{ n: number }>('select count(*)::int as n from v_dvd_rental.customers_mv');
+  return rows[0]!.n;
+}
+
+/** The three views refreshed as the daily run does (concurrently once populated); returns the seconds. */
+export async function refreshAll(target: pg.Pool, concurrently = true): Promise<number> {
+  const { seconds } = await timed(async () => {
+    for (const view of GOLDEN_RECORD_VIEWS)
+      await target.query(`refresh materialized view ${concurrently ? 'concurrently ' : ''}v_dvd_rental.${view}`);
+  });
+  return seconds;
+}
+
+/** Changes 1 customer in 100 (a name: one view column every document is built from). */
+export async function changeOnePercent(target: pg.Pool): Promise<number> {
+  const { rowCount } = await target.query(
+    `update dvd_rental.customer set first_name = first_name || 'x' where customer_id % 100 = 7`,
+  );
+  return rowCount ?? 0;
 }

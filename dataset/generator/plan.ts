@@ -1,7 +1,15 @@
 // Row counts per scale factor, and the fixed constants every table shares.
 
 /** Largest id a smallint foreign-key column (customer_id, address_id, city_id, film_id) can hold. */
-const SMALLINT_MAX = 32767;
+export const SMALLINT_MAX = 32767;
+
+/** Sizes set directly instead of by the scale factor (the golden-record benchmark's million customers). */
+export interface CountOverrides {
+  /** Customers (one address each). Past what smallint columns hold, those columns become integer. */
+  customers?: number;
+  /** Rentals per customer on average (payments follow in the archive's proportion). */
+  rentalsPerCustomer?: number;
+}
 
 export interface Counts {
   language: number;
@@ -24,16 +32,26 @@ export interface Counts {
 const linear = (base: number, scale: number, max = Number.MAX_SAFE_INTEGER): number =>
   Math.min(max, Math.max(1, Math.round(base * scale)));
 
+const INT_MAX = 2 ** 31 - 1;
+
 /**
  * Scale 1 reproduces the archive's counts exactly. Lookups stay fixed; films and stores grow
- * with sqrt(scale); the rest grow linearly, capped where the archive's smallint columns end.
+ * with sqrt(scale); the rest grow linearly, capped where the archive's smallint columns end
+ * (unless the overrides ask for more customers: then the generator widens those columns).
  */
-export function planCounts(scale: number): Counts {
+export function planCounts(scale: number, overrides: CountOverrides = {}): Counts {
   const film = linear(1000, Math.sqrt(scale), SMALLINT_MAX);
   const store = Math.max(2, Math.round(2 * Math.sqrt(scale)));
   const staff = store; // one manager per store, as in the archive
-  const customer = linear(599, scale, SMALLINT_MAX - store - staff);
-  const rental = linear(16044, scale, 2 ** 31 - 1);
+  const customer = overrides.customers ?? linear(599, scale, SMALLINT_MAX - store - staff);
+  const rental =
+    overrides.rentalsPerCustomer === undefined
+      ? linear(16044, scale, INT_MAX)
+      : linear(customer, overrides.rentalsPerCustomer, INT_MAX);
+  const payment =
+    overrides.rentalsPerCustomer === undefined
+      ? Math.min(rental, linear(14596, scale))
+      : Math.min(rental, linear(rental, 14596 / 16044));
   return {
     language: 6,
     category: 16,
@@ -47,11 +65,21 @@ export function planCounts(scale: number): Counts {
     staff,
     store,
     customer,
-    inventory: linear(4581, scale, 2 ** 31 - 1),
+    inventory: linear(4581, scale, INT_MAX),
     rental,
-    payment: Math.min(rental, linear(14596, scale)),
+    payment,
   };
 }
+
+/** The referencing key columns that hold a customer or address id: smallint in the archive. */
+export const CUSTOMER_KEY_COLUMNS = [
+  ['customer', 'address_id'],
+  ['rental', 'customer_id'],
+  ['payment', 'customer_id'],
+] as const;
+
+/** True when some customer or address id would not fit those smallint columns. */
+export const needsWideCustomerKeys = (counts: Counts): boolean => counts.address > SMALLINT_MAX;
 
 const utcSeconds = (iso: string): number => Date.parse(`${iso}Z`) / 1000;
 

@@ -58,3 +58,4 @@ select rental_id, customer_id, title, category, amount, rental_date, return_date
 with no data;
 
 create unique index if not exists last_rentals_mv_rental_id_key on v_dvd_rental.last_rentals_mv (rental_id);
+create index if not exists last_rentals_mv_customer_id_idx on v_dvd_rental.last_rentals_mv (customer_id);

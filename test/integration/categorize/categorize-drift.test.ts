@@ -1,7 +1,7 @@
 // Data drift: the saved model is scored on today's data at every run and retrained when it falls under the
 // threshold. The daily-activity pipeline that would change the data is not part of this test: the features
 // are changed directly in the golden records (as a day of many unreturned rentals would raise them).
-import { bulkUpsert, MATCHING_UPDATES_PER_COMMAND } from '../../../activities/golden-record/batch-writer';
+import { bulkUpsert } from '../../../activities/golden-record/batch-writer';
 import { trainModel } from '../../../activities/categorize/fit';
 import { ensureRegistry } from '../../../activities/categorize/registry';
 import type { CategorizeResult, TrainedModel } from '../../../workflows/categorize/types';
@@ -27,7 +27,7 @@ async function driftFeatures(): Promise<void> {
   const ops = ids.map((_id) => ({
     updateOne: { filter: { _id }, update: { $set: { average_rental_duration: 10_000 * (1 + (_id % 4)) } } },
   }));
-  await bulkUpsert(records, ops, MATCHING_UPDATES_PER_COMMAND);
+  await bulkUpsert(records, ops);
 }
 
 beforeAll(async () => {

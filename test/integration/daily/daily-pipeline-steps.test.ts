@@ -117,7 +117,9 @@ describe('daily pipeline with stubbed activities (time-skipping)', () => {
     expect(result && states(result)).toEqual({
       'daily-activity': 'skipped',
       migration: 'done',
+      geocoding: 'done',
       'golden-record': 'done',
+      categorize: 'done',
     });
     expect(result!.steps[0]!.note).toContain('the run\'s input has no "dailyActivity"');
     expect(activity.days).toEqual([]);

@@ -1,15 +1,11 @@
-import { MongoClient, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import pg from 'pg';
 import type { Env } from '../../../common/env';
-import { ensureViews } from '../../../activities/golden-record/views';
+import { GOLDEN_RECORD_VIEWS } from '../../../activities/golden-record/views';
 import { planBatch } from '../../../activities/golden-record/batch-plan';
 import { writeBatch } from '../../../activities/golden-record/batch-writer';
 import { goldenCollections, readFreshness } from '../../../activities/golden-record/golden-collections';
-import {
-  upsertGoldenRecords,
-  type UpsertGoldenRecordsOptions,
-  type UpsertProgress,
-} from '../../../activities/golden-record/upsert';
+import type { UpsertGoldenRecordsOptions, UpsertProgress } from '../../../activities/golden-record/upsert';
 import { GOLDEN_RECORD_COLLECTION, QUARANTINE_COLLECTION } from '../../../activities/golden-record/collections';
 import {
   goldenRecordSchema,
@@ -17,31 +13,21 @@ import {
   type StoredGoldenRecord,
 } from '../../../activities/golden-record/document';
 import { documentHash } from '../../../activities/golden-record/document-hash';
-import { freshMigratedPair } from '../../support/migrated';
+import { openGoldenStore, type GoldenStore } from '../../support/golden-store';
 
-const VIEWS = ['customers_mv', 'customer_aggr_mv', 'last_rentals_mv'];
+const VIEWS = [...GOLDEN_RECORD_VIEWS];
 const FIRST_RUN = new Date('2026-03-01T06:00:00Z');
 const SECOND_RUN = new Date('2026-03-02T06:00:00Z');
 
+let store: GoldenStore;
 let env: Env;
 let target: pg.Pool;
-let mongoClient: MongoClient;
 let customerCount: number;
-const databases: Db[] = [];
 
-async function freshMongo(name: string): Promise<Db> {
-  const db = mongoClient.db(`golden_upsert_${name}`);
-  await db.dropDatabase();
-  databases.push(db);
-  return db;
-}
-
-async function refreshViews(): Promise<void> {
-  for (const view of VIEWS) await target.query(`refresh materialized view v_dvd_rental.${view}`);
-}
-
-const upsert = (mongo: Db, options: Partial<UpsertGoldenRecordsOptions> = {}) =>
-  upsertGoldenRecords({ target, mongo, targetUrl: env.TARGET_DATABASE_URL, consolidationDate: FIRST_RUN, ...options });
+const freshMongo = (name: string) => store.freshMongo(name);
+const refreshViews = () => store.refreshViews();
+const upsert = (mongo: Db, options: Partial<UpsertGoldenRecordsOptions> = {}) => store.upsert(mongo, options);
+const sqlValue = <T>(sql: string, params: unknown[] = []) => store.sqlValue<T>(sql, params);
 
 const records = (mongo: Db) => mongo.collection<StoredGoldenRecord>(GOLDEN_RECORD_COLLECTION);
 
@@ -64,26 +50,13 @@ async function withGlobalParsersBroken<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function sqlValue<T>(sql: string, params: unknown[] = []): Promise<T> {
-  const { rows } = await target.query<{ value: T }>(sql, params);
-  return rows[0]!.value;
-}
-
 beforeAll(async () => {
-  env = await freshMigratedPair({ source: 'golden_upsert_source', target: 'golden_upsert_target' });
-  target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 4 });
-  await ensureViews({ target });
-  await refreshViews();
-  mongoClient = new MongoClient(env.MONGODB_URI, { serverSelectionTimeoutMS: 5000 });
-  await mongoClient.connect();
+  store = await openGoldenStore('golden_upsert', FIRST_RUN);
+  ({ env, target } = store);
   customerCount = Number(await sqlValue<string>('select count(*) as value from dvd_rental.customer'));
 });
 
-afterAll(async () => {
-  for (const db of databases) await db.dropDatabase().catch(() => undefined);
-  await mongoClient?.close();
-  await target?.end();
-});
+afterAll(() => store?.close());
 
 describe('golden-record upsert on dvd_rental', () => {
   test('writes one valid document per customer, as dvd_rental says, with lineage and UTC dates', async () => {
@@ -96,7 +69,12 @@ describe('golden-record upsert on dvd_rental', () => {
     );
 
     expect(summary).toEqual({
+      pass: 'full',
+      fullPassReason: 'no state recorded (first run, or the state was removed)',
       read: customerCount,
+      built: customerCount,
+      stateRead: 0,
+      documentsRead: 0,
       inserted: customerCount,
       updated: 0,
       unchanged: 0,
@@ -150,6 +128,10 @@ describe('golden-record upsert on dvd_rental', () => {
     expect(Math.max(...steps)).toBeLessThanOrEqual(50);
     expect(steps.slice(0, -1).every((step) => step === 50)).toBe(true);
     expect(progress.at(-1)).toEqual({
+      pass: 'full',
+      fullPassReason: 'no state recorded (first run, or the state was removed)',
+      intoEmpty: true,
+      stateEntries: customerCount,
       lastCustomerId: 599,
       read: customerCount,
       written: customerCount,

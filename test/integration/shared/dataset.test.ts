@@ -74,6 +74,36 @@ describe('synthetic generator', () => {
     expect(broken.violations).toEqual([{ constraint: 'rental_customer_id_fkey', table: 'rental', orphans: 1 }]);
   });
 
+  test('past 32,767 customers: customer and address keys widen to integer, every key holds', async () => {
+    const pool = await freshDatabase('generated_wide');
+    pools.push(pool);
+    await generateDataset({ pool, scale: 1, seed: 3, counts: { customers: 33_000, rentalsPerCustomer: 0.5 } });
+
+    const { rows: types } = await pool.query<{ column: string; type: string }>(
+      `select table_name || '.' || column_name as column, data_type as type from information_schema.columns
+        where table_schema = 'public' and column_name in ('customer_id', 'address_id', 'store_id')
+          and table_name in ('customer', 'rental', 'payment', 'staff', 'store') order by 1`,
+    );
+    expect(Object.fromEntries(types.map((row) => [row.column, row.type]))).toEqual({
+      'customer.address_id': 'integer',
+      'customer.customer_id': 'integer',
+      'customer.store_id': 'smallint',
+      'payment.customer_id': 'integer',
+      'rental.customer_id': 'integer',
+      'staff.address_id': 'smallint',
+      'staff.store_id': 'smallint',
+      'store.address_id': 'smallint',
+      'store.store_id': 'integer',
+    });
+    const { rows } = await pool.query<{ customers: number; rentals: number; top: number }>(
+      `select (select count(*)::int from customer) as customers, (select count(*)::int from rental) as rentals,
+              (select max(customer_id) from rental) as top`,
+    );
+    expect(rows[0]).toEqual({ customers: 33_000, rentals: 16_500, top: expect.any(Number) });
+    expect(rows[0]!.top).toBeGreaterThan(32_767);
+    expect((await foreignKeyViolations(pool, 'public')).violations).toEqual([]);
+  });
+
   archiveTest('builds the same tables, keys, constraints and indexes as the archive', async () => {
     const archive = new pg.Pool({ connectionString: adminUrl(testEnv(), ARCHIVE_DB), max: 1 });
     const generated = await freshDatabase('generated_schema');
