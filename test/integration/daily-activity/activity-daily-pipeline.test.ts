@@ -7,6 +7,7 @@ import { GOLDEN_RECORD_COLLECTION } from '../../../activities/golden-record/coll
 import { documentHash } from '../../../activities/golden-record/document-hash';
 import { dailyPipelineInput } from '../../../pipelines';
 import { dailyPipelineWorkflow } from '../../../workflows';
+import { DAILY_STEPS } from '../../../workflows/daily/types';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadSource } from '../../../dataset/load-source';
@@ -85,8 +86,9 @@ afterAll(async () => {
   await Promise.all([source?.end(), mongo?.close()]);
 });
 
-test('the daily activity runs first, then the migration and the golden record', () => {
-  const steps = ['daily-activity done', 'migration done', 'golden-record done'];
+test('the daily activity runs first, then every other daily step', () => {
+  expect(DAILY_STEPS[0]).toBe('daily-activity');
+  const steps = DAILY_STEPS.map((step) => `${step} done`);
   expect(stepsOfRuns).toEqual([steps, steps]);
 });
 
