@@ -1,8 +1,9 @@
 import { Context } from '@temporalio/activity';
 import type { UpsertInput } from '../../workflows/golden-record/types';
 import type { ViewConfig } from '../../workflows/golden-record/views-config';
+import { withKeepAlive } from '../../common/heartbeat';
 import type { ActivityDeps } from '../deps';
-import { upsertGoldenRecords, type UpsertProgress } from './upsert';
+import { upsertGoldenRecords, type UpsertProgress, type UpsertSummary } from './upsert';
 import { ensureViews, refreshViews } from './views';
 
 export function goldenRecordActivities({ targetPg, mongo }: ActivityDeps) {
@@ -24,17 +25,19 @@ export function goldenRecordActivities({ targetPg, mongo }: ActivityDeps) {
     goldenUpsertRecords({ batchSize, consolidationDate }: UpsertInput) {
       const context = Context.current();
       const resumed = context.info.heartbeatDetails as UpsertProgress | undefined;
-      return upsertGoldenRecords({
-        target: targetPg,
-        mongo,
-        // sources[].path names host and database only: the URL's credentials never leave the worker
-        targetUrl: targetPg.options.connectionString ?? '',
-        batchSize,
-        consolidationDate: new Date(consolidationDate),
-        resumeAfterCustomerId: resumed?.lastCustomerId,
-        onBatch: (progress) => context.heartbeat(progress),
-        signal: context.cancellationSignal,
-      });
+      return withKeepAlive<UpsertProgress, UpsertSummary>((beat) =>
+        upsertGoldenRecords({
+          target: targetPg,
+          mongo,
+          // sources[].path names host and database only: the URL's credentials never leave the worker
+          targetUrl: targetPg.options.connectionString ?? '',
+          batchSize,
+          consolidationDate: new Date(consolidationDate),
+          resumeAfterCustomerId: resumed?.lastCustomerId,
+          onBatch: beat,
+          signal: context.cancellationSignal,
+        }),
+      );
     },
   };
 }
