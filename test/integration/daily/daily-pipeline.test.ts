@@ -151,14 +151,14 @@ describe('daily pipeline', () => {
       const outcome = jsonOf<RunOutcome<DailyPipelineResult>>(failed);
       expect(outcome.error).toMatch(/^step migration failed: table dvd_rental\.rental failed: .*no_far_returns/);
       const steps = (outcome.details as DailyPipelineResult).steps;
-      expect(steps.map((step) => step.state)).toEqual(['failed', 'not_run', 'not_run']);
+      expect(steps.map((step) => step.state)).toEqual(['failed', 'not_run', 'not_run', 'not_run']);
       await expect(
         harness.client.workflow.getHandle(`${outcome.workflowId}-golden-record`).describe(),
       ).rejects.toThrow();
 
       await fixTarget(target);
       const reset = await resetToStart(harness.client, harness.client.workflow.getHandle(outcome.workflowId));
-      expect((await reset.result()).steps.map((step) => step.state)).toEqual(['done', 'done', 'done']);
+      expect((await reset.result()).steps.map((step) => step.state)).toEqual(['done', 'done', 'done', 'done']);
     }, env);
     expect(await rentalsOfCustomer1()).toBe(before + 1);
   });
@@ -177,7 +177,7 @@ describe('daily pipeline', () => {
       expect(rerun.code).toBe(0);
       const outcome = jsonOf<RunOutcome<DailyPipelineResult>>(rerun);
       expect(outcome).toMatchObject({ ok: true, workflowId: `daily-pipeline-${day(3)}` });
-      expect(outcome.result!.steps.map((step) => step.state)).toEqual(['done', 'done', 'done']);
+      expect(outcome.result!.steps.map((step) => step.state)).toEqual(['done', 'done', 'done', 'done']);
 
       const again = await runCli(['daily', 'rerun', `daily-pipeline-${day(3)}`], cliEnv(harness));
       expect(again.code).toBe(2);
