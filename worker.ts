@@ -2,6 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { Pipeline } from './common/pipeline';
 import { PIPELINES } from './pipelines';
+import { HEARTBEAT } from './workflows/shared/heartbeat';
 import { extraTaskQueue } from './workflows/shared/names';
 import { loadEnv, type Env } from './common/env';
 import { createLogger } from './common/logger';
@@ -55,7 +56,14 @@ export async function createWorker(
 ): Promise<WorkerGroup> {
   await ensureSearchAttributes(connection.operatorService, env.TEMPORAL_NAMESPACE);
   const activities = createActivities(resources, pipelines);
+  // Heartbeats reach Temporal at most THROTTLE_MS apart (the SDK's default, 80% of the timeout, would leave
+  // a 3 s margin before a false timeout); see workflows/shared/heartbeat.ts.
+  const heartbeats = {
+    maxHeartbeatThrottleInterval: HEARTBEAT.THROTTLE_MS,
+    defaultHeartbeatThrottleInterval: HEARTBEAT.THROTTLE_MS,
+  };
   const main = await Worker.create({
+    ...heartbeats,
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue,
@@ -68,6 +76,7 @@ export async function createWorker(
   const extra = pipelines.flatMap((pipeline) =>
     (pipeline.extraWorkers ?? []).map((declared) =>
       Worker.create({
+        ...heartbeats,
         connection,
         namespace: env.TEMPORAL_NAMESPACE,
         taskQueue: extraTaskQueue(taskQueue, declared.taskQueueSuffix),

@@ -11,6 +11,8 @@ export interface WorkerProcess {
   peakRssMb(): number;
   /** SIGTERM (graceful: running tasks finish), then the peak RSS in MB. */
   stop(): Promise<number>;
+  /** SIGKILL, what a crash or the OOM killer does: no shutdown, running activities are lost with it. */
+  kill(): Promise<void>;
 }
 
 function readPeakRssMb(pid: number): number {
@@ -62,7 +64,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   const pid = child.pid!;
   let peak = 0;
   const peakRssMb = () => {
-    if (child.exitCode === null) peak = Math.max(peak, readPeakRssMb(pid));
+    if (child.exitCode === null && child.signalCode === null) peak = Math.max(peak, readPeakRssMb(pid));
     return peak;
   };
   try {
@@ -79,6 +81,10 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       child.kill('SIGTERM');
       await exited;
       return peak;
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

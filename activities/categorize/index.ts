@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { CategorizeConfig } from '../../workflows/categorize/config';
-import { DEFAULT_ASSIGN_BATCH_SIZE } from '../../workflows/categorize/types';
+import { DEFAULT_ASSIGN_BATCH_SIZE, type AssignSummary } from '../../workflows/categorize/types';
+import { withKeepAlive } from '../../common/heartbeat';
 import type { ActivityDeps } from '../deps';
 import { assignCategories, type AssignProgress } from './assign';
 import { evaluateSavedModel, trainModel, type TrainOptions } from './fit';
@@ -30,14 +31,16 @@ export function categorizeActivities({ targetPg, mongo }: ActivityDeps) {
      */
     async categorizeAssign({ version, batchSize }: { version: number; batchSize?: number }) {
       const context = Context.current();
-      return assignCategories({
-        mongo,
-        model: await modelByVersion(targetPg, version),
-        batchSize: batchSize ?? DEFAULT_ASSIGN_BATCH_SIZE,
-        resumeFrom: context.info.heartbeatDetails as AssignProgress | undefined,
-        onBatch: (progress) => context.heartbeat(progress),
-        signal: context.cancellationSignal,
-      });
+      return withKeepAlive<AssignProgress, AssignSummary>(async (beat) =>
+        assignCategories({
+          mongo,
+          model: await modelByVersion(targetPg, version),
+          batchSize: batchSize ?? DEFAULT_ASSIGN_BATCH_SIZE,
+          resumeFrom: context.info.heartbeatDetails as AssignProgress | undefined,
+          onBatch: beat,
+          signal: context.cancellationSignal,
+        }),
+      );
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { CityToGeocode, GeocodeOutcome, NominatimSettings } from '../../workflows/geocoding/types';
+import { withKeepAlive } from '../../common/heartbeat';
 import type { ActivityDeps } from '../deps';
 import { prepareSchema, saveOutcomes, selectCities } from './city-table';
 import { workerGazetteer, type Gazetteer } from './gazetteer/gazetteer';
@@ -24,14 +25,16 @@ export function geocodingActivities({ targetPg }: ActivityDeps, gazetteer: Gazet
      */
     geocodingOffline({ cities, fuzzyMinPopulation }: { cities: CityToGeocode[]; fuzzyMinPopulation: number }) {
       const context = Context.current();
-      return geocodeOffline({
-        cities,
-        fuzzyMinPopulation,
-        gazetteer,
-        resume: context.info.heartbeatDetails as OfflineProgress | undefined,
-        onProgress: (progress) => context.heartbeat(progress),
-        signal: context.cancellationSignal,
-      });
+      return withKeepAlive<OfflineProgress, GeocodeOutcome[]>((beat) =>
+        geocodeOffline({
+          cities,
+          fuzzyMinPopulation,
+          gazetteer,
+          resume: context.info.heartbeatDetails as OfflineProgress | undefined,
+          onProgress: beat,
+          signal: context.cancellationSignal,
+        }),
+      );
     },
 
     /** One city asked of Nominatim, unless the cache has its answer; runs on the rate-limited task queue. */

@@ -1,8 +1,9 @@
 import { Context, log } from '@temporalio/activity';
 import type { UpsertInput } from '../../workflows/golden-record/types';
 import type { ViewConfig } from '../../workflows/golden-record/views-config';
+import { withKeepAlive } from '../../common/heartbeat';
 import type { ActivityDeps } from '../deps';
-import { upsertGoldenRecords, type UpsertProgress } from './upsert';
+import { upsertGoldenRecords, type UpsertProgress, type UpsertSummary } from './upsert';
 import { ensureViews, refreshViews } from './views';
 
 export function goldenRecordActivities({ targetPg, mongo }: ActivityDeps) {
@@ -24,22 +25,24 @@ export function goldenRecordActivities({ targetPg, mongo }: ActivityDeps) {
     goldenUpsertRecords({ batchSize, consolidationDate }: UpsertInput) {
       const context = Context.current();
       const resumed = context.info.heartbeatDetails as UpsertProgress | undefined;
-      return upsertGoldenRecords({
-        target: targetPg,
-        mongo,
-        // sources[].path names host and database only: the URL's credentials never leave the worker
-        targetUrl: targetPg.options.connectionString ?? '',
-        batchSize,
-        consolidationDate: new Date(consolidationDate),
-        resumeAfterCustomerId: resumed?.lastCustomerId,
-        resumePass: resumed?.pass === undefined ? undefined : resumed,
-        onPass: ({ pass, fullPassReason }) => {
-          if (pass === 'full') log.warn('golden record: full pass, the stored state is not used', { fullPassReason });
-          else log.info('golden record: incremental pass over the stored state');
-        },
-        onBatch: (progress) => context.heartbeat(progress),
-        signal: context.cancellationSignal,
-      });
+      return withKeepAlive<UpsertProgress, UpsertSummary>((beat) =>
+        upsertGoldenRecords({
+          target: targetPg,
+          mongo,
+          // sources[].path names host and database only: the URL's credentials never leave the worker
+          targetUrl: targetPg.options.connectionString ?? '',
+          batchSize,
+          consolidationDate: new Date(consolidationDate),
+          resumeAfterCustomerId: resumed?.lastCustomerId,
+          resumePass: resumed?.pass === undefined ? undefined : resumed,
+          onPass: ({ pass, fullPassReason }) => {
+            if (pass === 'full') log.warn('golden record: full pass, the stored state is not used', { fullPassReason });
+            else log.info('golden record: incremental pass over the stored state');
+          },
+          onBatch: beat,
+          signal: context.cancellationSignal,
+        }),
+      );
     },
   };
 }

@@ -1,6 +1,8 @@
 import { Context } from '@temporalio/activity';
+import { withKeepAlive } from '../../common/heartbeat';
 import type { ActivityDeps } from '../deps';
 import { MigrationConfigError } from '../../workflows/migration/errors';
+import type { CopyProgressReport } from '../../workflows/migration/progress';
 import type { CopyMode, DeleteMode, TableSpec, VerifyMode } from '../../workflows/migration/types';
 import { tableExists } from './catalog';
 import { applyDeletes, copyTable, type CopyTableOutcome } from './copy-table';
@@ -24,14 +26,17 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
       if (missing.length) throw new MigrationConfigError(missing.join('\n'));
     },
 
-    async migrationPrepareTarget({ tables, recreate }: { tables: TableSpec[]; recreate: boolean }) {
-      await ensureLedger(targetPg);
-      await ensureSyncState(targetPg);
-      return prepareTargetSchema({ source: sourcePg, target: targetPg, tables, recreate });
+    migrationPrepareTarget({ tables, recreate }: { tables: TableSpec[]; recreate: boolean }) {
+      return withKeepAlive(async () => {
+        await ensureLedger(targetPg);
+        await ensureSyncState(targetPg);
+        return prepareTargetSchema({ source: sourcePg, target: targetPg, tables, recreate });
+      });
     },
 
+    /** Foreign keys validated and sequences set: long statements on big tables, hence the keep-alive. */
     migrationFinishTarget({ tables }: { tables: TableSpec[] }) {
-      return finishTargetSchema({ source: sourcePg, target: targetPg, tables });
+      return withKeepAlive(() => finishTargetSchema({ source: sourcePg, target: targetPg, tables }));
     },
 
     migrationCompletedTables({ runKey }: { runKey: string }) {
@@ -45,13 +50,8 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
 
     /** Deletes (or flags) target rows gone from the source; called children first, after every upsert. */
     migrationApplyDeletes({ table, deletes }: { table: TableSpec; deletes: DeleteMode }) {
-      return applyDeletes({
-        source: sourcePg,
-        target: targetPg,
-        table,
-        deletes,
-        signal: Context.current().cancellationSignal,
-      });
+      const signal = Context.current().cancellationSignal;
+      return withKeepAlive(() => applyDeletes({ source: sourcePg, target: targetPg, table, deletes, signal }));
     },
 
     /**
@@ -65,24 +65,30 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
       runKey: string;
       verify?: VerifyMode;
     }): Promise<CopyTableOutcome> {
-      const result = await copyTable({
-        source: sourcePg,
-        target: targetPg,
-        table: input.table,
-        mode: input.mode,
-        deletes: input.deletes,
-        deferDeletes: true,
-        verify: input.verify,
-        onProgress: progressReporter(input.table.name),
-        signal: Context.current().cancellationSignal,
-      });
-      await recordCompleted(targetPg, {
-        runKey: input.runKey,
-        table: input.table.name,
-        rows: result.rows,
-        checksum: result.checksum,
-      });
-      return result;
+      const signal = Context.current().cancellationSignal;
+      return withKeepAlive<CopyProgressReport, CopyTableOutcome>(
+        async (beat) => {
+          const result = await copyTable({
+            source: sourcePg,
+            target: targetPg,
+            table: input.table,
+            mode: input.mode,
+            deletes: input.deletes,
+            deferDeletes: true,
+            verify: input.verify,
+            onProgress: progressReporter(input.table.name, beat),
+            signal,
+          });
+          await recordCompleted(targetPg, {
+            runKey: input.runKey,
+            table: input.table.name,
+            rows: result.rows,
+            checksum: result.checksum,
+          });
+          return result;
+        },
+        { table: input.table.name, rows: 0, bytes: 0, elapsedMs: 0 },
+      ); // a copy restarts: no cursor to keep
     },
   };
 }

@@ -2,6 +2,7 @@ import { ApplicationFailure, defineQuery, proxyActivities, setHandler, workflowI
 import type { CategorizeActivities } from '../../activities/categorize';
 import { directCause } from '../shared/failures';
 import { parseInput } from '../shared/parse-input';
+import { heartbeatingActivity } from '../shared/heartbeat';
 import { connectionRetry } from '../shared/retry';
 import { CATEGORIZE_NON_RETRYABLE, NoModelReachesThreshold } from './errors';
 import { decideModel, describeScore } from './plan';
@@ -21,11 +22,9 @@ const { categorizeEnsureRegistry, categorizeEvaluate, categorizeTrain } = proxyA
   startToCloseTimeout: '30 minutes',
   retry,
 });
-const { categorizeAssign } = proxyActivities<CategorizeActivities>({
-  startToCloseTimeout: '6 hours',
-  heartbeatTimeout: '2 minutes',
-  retry,
-});
+const { categorizeAssign } = proxyActivities<CategorizeActivities>(
+  heartbeatingActivity({ startToCloseTimeout: '6 hours', retry }),
+);
 
 /** The threshold failure, with the saved model's score too: nothing has been written to the golden records. */
 function noModelFailure(error: unknown, evaluation: EvaluateResult): never {

@@ -2,6 +2,7 @@ import { defineQuery, proxyActivities, setHandler, workflowInfo } from '@tempora
 import type { GeocodingActivities } from '../../activities/geocoding';
 import { extraTaskQueue } from '../shared/names';
 import { parseInput } from '../shared/parse-input';
+import { heartbeatingActivity } from '../shared/heartbeat';
 import { connectionRetry } from '../shared/retry';
 import { GEOCODING_NON_RETRYABLE } from './errors';
 import {
@@ -24,11 +25,9 @@ const RETRY = connectionRetry(GEOCODING_NON_RETRYABLE);
 
 const db = proxyActivities<GeocodingActivities>({ startToCloseTimeout: '10 minutes', retry: RETRY });
 
-const offline = proxyActivities<GeocodingActivities>({
-  startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '1 minute',
-  retry: RETRY,
-});
+const offline = proxyActivities<GeocodingActivities>(
+  heartbeatingActivity({ startToCloseTimeout: '1 hour', retry: RETRY }),
+);
 
 /** One city per activity: each request (and each retry of it) is a task the queue's rate limit spaces out. */
 function nominatimActivities(maxAttempts: number) {

@@ -2,6 +2,7 @@ import { ApplicationFailure, log, patched, proxyActivities, setHandler, workflow
 import type { MigrationActivities } from '../../activities/migration';
 import { directCause, FAILURE } from '../shared/failures';
 import { parseInput } from '../shared/parse-input';
+import { heartbeatingActivity } from '../shared/heartbeat';
 import { connectionRetry } from '../shared/retry';
 import { parseMigrationConfig } from './config';
 import { MIGRATION_NON_RETRYABLE, MigrationConfigError } from './errors';
@@ -17,16 +18,14 @@ import {
 
 const MIGRATION_RETRY = connectionRetry(MIGRATION_NON_RETRYABLE);
 
-const schemaActivities = proxyActivities<MigrationActivities>({
-  startToCloseTimeout: '30 minutes',
-  retry: MIGRATION_RETRY,
-});
+// Every migration activity heartbeats (prepare and finish run long statements on big tables too).
+const schemaActivities = proxyActivities<MigrationActivities>(
+  heartbeatingActivity({ startToCloseTimeout: '30 minutes', retry: MIGRATION_RETRY }),
+);
 
-const tableActivities = proxyActivities<MigrationActivities>({
-  startToCloseTimeout: '24 hours',
-  heartbeatTimeout: '2 minutes',
-  retry: MIGRATION_RETRY,
-});
+const tableActivities = proxyActivities<MigrationActivities>(
+  heartbeatingActivity({ startToCloseTimeout: '24 hours', retry: MIGRATION_RETRY }),
+);
 
 type Progress = Map<string, TableProgress>;
 

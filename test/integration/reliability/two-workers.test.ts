@@ -1,0 +1,63 @@
+// Fault 2 of issue 14: two workers on one task queue, the one running the copy SIGKILLed mid-run;
+// the other finishes the run alone, with every row copied once.
+import type { Client } from '@temporalio/client';
+import { connectClient } from '../../../common/temporal-client';
+import type { WorkerProcess } from '../../../stack/worker-process';
+import {
+  BIG_TABLE_ROWS,
+  copyAttempt,
+  endState,
+  faultStack,
+  RECOVERY_GOAL_MS,
+  recoveryMs,
+  resultOf,
+  startMigration,
+  startWorker,
+  waitForCopy,
+  type FaultStack,
+} from '../../support/worker-faults';
+
+describe('two workers, the one copying SIGKILLed', () => {
+  let stack: FaultStack;
+  let client: Client;
+  let workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    stack = await faultStack('two_workers');
+    client = await connectClient(stack.env);
+    workers = await Promise.all([startWorker(stack), startWorker(stack)]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.stop()));
+    await client?.connection.close();
+    await Promise.all([stack?.source.end(), stack?.target.end()]);
+  });
+
+  test('the other worker finishes the run: target equal to the source, no row lost or doubled', async () => {
+    const handle = await startMigration(stack, client, 'two-workers');
+    await waitForCopy(handle, (copy) => (copy?.rows ?? 0) > BIG_TABLE_ROWS / 10);
+    const copying = (await copyAttempt(handle))!;
+    const victim = workers.find((worker) => worker.pid === copying.workerPid)!;
+    const survivor = workers.find((worker) => worker !== victim)!;
+    expect(victim).toBeDefined();
+
+    const killedAt = Date.now();
+    await victim.kill();
+    workers = [survivor];
+    const recovery = await recoveryMs(handle, killedAt, copying.attempt);
+    expect((await copyAttempt(handle))?.workerPid).toBe(survivor.pid);
+    const result = await resultOf(handle);
+    console.log(`two workers: the copying one killed, the other's retry made progress ${recovery} ms later`);
+
+    expect(result.status).toBe('succeeded');
+    expect(result.tables).toEqual([expect.objectContaining({ table: 'big', state: 'copied', rows: BIG_TABLE_ROWS })]);
+    const { source, target } = await endState(stack);
+    expect(target).toEqual(source);
+    const { rows } = await stack.target.query<{ keys: string }>(
+      'select count(distinct id) as keys from dvd_rental.big',
+    );
+    expect(Number(rows[0]!.keys)).toBe(BIG_TABLE_ROWS);
+    expect(recovery).toBeLessThan(RECOVERY_GOAL_MS);
+  }, 240_000);
+});

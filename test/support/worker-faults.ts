@@ -1,0 +1,148 @@
+// Shared setup of the worker-kill fault tests: a source with one table of BIG_TABLE_ROWS rows, workers
+// run as processes of their own (so that they can be SIGKILLed), the migration of that table started on
+// their task queue, and the measure of how long a lost copy attempt takes to make progress again.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
+import type pg from 'pg';
+import type { Env } from '../../common/env';
+import { tableChecksum, type TableChecksum } from '../../dataset/checksum';
+import { bundleWorkflows } from '../../scripts/bundle-workflows';
+import { adminUrl } from '../../stack/postgres';
+import { startWorkerProcess, type WorkerProcess } from '../../stack/worker-process';
+import { migrationWorkflow } from '../../workflows';
+import type { CopyProgressReport } from '../../workflows/migration/progress';
+import type { MigrationResult, TableSpec } from '../../workflows/migration/types';
+import { DEFAULT_OPTIONS } from './migration-run';
+import { freshDatabase, testEnv } from './stack';
+
+export const BIG_TABLE_ROWS = 1_000_000;
+export const BIG_TABLE: TableSpec = { name: 'big', schema_in: 'public', schema_out: 'dvd_rental', depends_on: [] };
+const COPY_ACTIVITY = 'migrationCopyTable';
+
+export interface FaultStack {
+  env: Env;
+  source: pg.Pool;
+  target: pg.Pool;
+  /** What a worker process of this stack gets: its databases, its task queue, the prebuilt workflow bundle. */
+  workerEnv: Record<string, string>;
+  taskQueue: string;
+  logDir: string;
+}
+
+/** Fresh source (with `big` filled once) and target databases, named after the test file (`name`). */
+export async function faultStack(name: string): Promise<FaultStack> {
+  const env = testEnv();
+  const [sourceDb, targetDb] = [`${name}_source`, `${name}_target`];
+  const source = await freshDatabase(sourceDb, env);
+  const target = await freshDatabase(targetDb, env);
+  await source.query(`create table big (id bigint primary key, payload text not null, amount numeric(10,2),
+                                        at timestamptz not null)`);
+  await source.query(`insert into big select g, md5(g::text), (g % 100000) / 100.0,
+                             timestamptz '2026-01-01 00:00+00' + g * interval '1 second'
+                        from generate_series(1, ${BIG_TABLE_ROWS}) g`);
+  const logDir = path.join(env.STACK_DATA_DIR, 'logs', name);
+  fs.mkdirSync(logDir, { recursive: true });
+  const taskQueue = `${name}-${randomUUID()}`;
+  const bundle = await bundleWorkflows(path.join(logDir, 'workflow-bundle.js'));
+  const workerEnv = {
+    SOURCE_DATABASE_URL: adminUrl(env, sourceDb),
+    TARGET_DATABASE_URL: adminUrl(env, targetDb),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TEMPORAL_WORKFLOW_BUNDLE: bundle,
+    METRICS_BIND_ADDRESS: 'off',
+  };
+  return { env, source, target, workerEnv, taskQueue, logDir };
+}
+
+let started = 0;
+
+export function startWorker(stack: FaultStack): Promise<WorkerProcess> {
+  return startWorkerProcess({ env: stack.workerEnv, logFile: path.join(stack.logDir, `worker-${++started}.log`) });
+}
+
+/** A migration of `big` alone into an empty target schema (each trial starts from nothing). */
+export async function startMigration(stack: FaultStack, client: Client, trial: string) {
+  await stack.target.query('drop schema if exists dvd_rental cascade');
+  return client.workflow.start(migrationWorkflow, {
+    taskQueue: stack.taskQueue,
+    workflowId: `migration-${trial}-${randomUUID()}`,
+    args: [{ configName: 'reliability', tables: [BIG_TABLE], options: { ...DEFAULT_OPTIONS, parallelism: 1 } }],
+  });
+}
+
+export interface CopyAttempt {
+  attempt: number;
+  /** pid of the worker running it (from its identity, `pid@host`). */
+  workerPid: number;
+  /** Rows the attempt's own heartbeats reported (0 before its first heartbeat). */
+  rows: number;
+}
+
+/** The pending copy activity of the run, if any, as the server sees it. */
+export async function copyAttempt(handle: WorkflowHandle): Promise<CopyAttempt | undefined> {
+  const { raw } = await handle.describe();
+  const pending = raw.pendingActivities?.find((activity) => activity.activityType?.name === COPY_ACTIVITY);
+  if (!pending?.attempt) return undefined;
+  const beatAt = optionalTsToMs(pending.lastHeartbeatTime) ?? 0;
+  const startedAt = optionalTsToMs(pending.lastStartedTime) ?? Infinity;
+  const payload = pending.heartbeatDetails?.payloads?.[0];
+  // Details outlive their attempt: only a heartbeat after this attempt started is its own.
+  const own =
+    payload && beatAt >= startedAt ? defaultPayloadConverter.fromPayload<CopyProgressReport>(payload) : undefined;
+  return {
+    attempt: pending.attempt,
+    workerPid: Number(pending.lastWorkerIdentity?.split('@')[0] ?? 0),
+    rows: own?.rows ?? 0,
+  };
+}
+
+/**
+ * Polls until `predicate` holds for the copy attempt (undefined once none is pending: the copy is over);
+ * when it did, in ms since the epoch.
+ */
+export async function waitForCopy(
+  handle: WorkflowHandle,
+  predicate: (attempt: CopyAttempt | undefined) => boolean,
+  timeoutMs = 120_000,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (predicate(await copyAttempt(handle))) return Date.now();
+    await sleep(200);
+  }
+  throw new Error(`the copy of ${BIG_TABLE.name} did not reach the expected state within ${timeoutMs} ms`);
+}
+
+/**
+ * Kill to the first heartbeat of a later attempt that reports copied rows: the table's retry making progress.
+ * A retry may also end before its first such heartbeat arrives (killed after the commit, the retry finds
+ * the table copied): the copy no longer pending then counts too, as the killed attempt cannot complete.
+ */
+export async function recoveryMs(handle: WorkflowHandle, killedAt: number, killedAttempt: number): Promise<number> {
+  const progressing = await waitForCopy(handle, (copy) => !copy || (copy.attempt > killedAttempt && copy.rows > 0));
+  return progressing - killedAt;
+}
+
+export interface EndState {
+  source: TableChecksum;
+  target: TableChecksum;
+}
+
+export async function endState(stack: FaultStack): Promise<EndState> {
+  const [source, target] = await Promise.all([
+    tableChecksum(stack.source, 'public', BIG_TABLE.name),
+    tableChecksum(stack.target, 'dvd_rental', BIG_TABLE.name),
+  ]);
+  return { source, target };
+}
+
+export const resultOf = (handle: WorkflowHandle): Promise<MigrationResult> =>
+  handle.result() as Promise<MigrationResult>;
+
+/** The recovery time the issue asks for (kill to the retry making progress). */
+export const RECOVERY_GOAL_MS = 30_000;
