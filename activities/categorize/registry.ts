@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import { REPO_ROOT } from '../../common/env';
+import { inTransaction } from '../../common/transaction';
 import type { CategorizeConfig, CategoryLabel, Feature } from '../../workflows/categorize/config';
 import type { FittedModel, ModelParameters } from './model';
 import type { Scaler } from './scaling';
@@ -68,18 +69,10 @@ const fromRow = (row: ModelRow): SavedModel => ({
 /** Creates the registry's schema and table when missing; a rerun changes nothing. */
 export async function ensureRegistry(target: pg.Pool): Promise<void> {
   const sql = await readFile(REGISTRY_SQL, 'utf8');
-  const db = await target.connect();
-  try {
-    await db.query('begin');
+  await inTransaction(target, async (db) => {
     await db.query(`select pg_advisory_xact_lock(hashtext('categorize ensureRegistry'))`);
     await db.query(sql);
-    await db.query('commit');
-  } catch (error) {
-    await db.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    db.release();
-  }
+  });
 }
 
 /** The newest model fitted for this config hash, if any. */

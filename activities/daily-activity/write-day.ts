@@ -3,6 +3,7 @@
 // applied to the source's state before the day, so the same day on the same source writes the same rows.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { inTransaction } from '../../common/transaction';
 import type { DailyActivityConfig } from '../../workflows/daily-activity/config';
 import { addDays } from '../../workflows/daily-activity/dates';
 import { ActivitySourceError, DaysOutOfOrder } from '../../workflows/daily-activity/errors';
@@ -213,7 +214,7 @@ async function writeNewDay(client: pg.ClientBase, day: DayContext, firstDay: boo
   return result;
 }
 
-async function inTransaction(client: pg.ClientBase, options: WriteDayOptions): Promise<DayResult> {
+async function writeInTransaction(client: pg.ClientBase, options: WriteDayOptions): Promise<DayResult> {
   const { config, businessDate } = options;
   const step = (name: string) => {
     options.signal?.throwIfAborted();
@@ -253,16 +254,5 @@ async function inTransaction(client: pg.ClientBase, options: WriteDayOptions): P
 
 /** Writes one business day (or nothing, when the ledger has it) in one transaction. */
 export async function writeDay(options: WriteDayOptions): Promise<DayResult> {
-  const client = await options.source.connect();
-  try {
-    await client.query('begin');
-    const result = await inTransaction(client, options);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  return inTransaction(options.source, (client) => writeInTransaction(client, options));
 }

@@ -7,27 +7,13 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { REPO_ROOT } from '../../common/env';
+import { inTransaction } from '../../common/transaction';
 import { line, text } from '../../dataset/generator/format';
 import { isDataError } from '../migration/table-data-error';
 import { GeocodingDataError } from '../../workflows/geocoding/errors';
 import type { CityToGeocode, GeocodeOutcome } from '../../workflows/geocoding/types';
 
 const SCHEMA_FILE = path.join(REPO_ROOT, 'sql', 'geocoding', 'schema.sql');
-
-async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    const result = await fn(client);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 /** Creates geocoding's columns and cache table where missing (idempotent). */
 export async function prepareSchema(target: pg.Pool): Promise<void> {

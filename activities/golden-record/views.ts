@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { REPO_ROOT } from '../../common/env';
+import { inTransaction } from '../../common/transaction';
 import { NotAllViewsRefreshed, ViewsConfigError, type StaleView } from '../../workflows/golden-record/errors';
 import { viewName, type ViewConfig } from '../../workflows/golden-record/views-config';
 
@@ -85,21 +86,13 @@ async function ensureView(db: pg.PoolClient, file: ViewFile): Promise<EnsuredVie
 export async function ensureViews({ target }: { target: pg.Pool }): Promise<EnsuredView[]> {
   const setup = await readFile(path.join(SQL_DIR, 'setup.sql'), 'utf8');
   const files = await Promise.all(GOLDEN_RECORD_VIEWS.map(readViewFile));
-  const db = await target.connect();
-  try {
-    await db.query('begin');
+  return inTransaction(target, async (db) => {
     await db.query(`select pg_advisory_xact_lock(hashtext('golden-record ensureViews'))`);
     await db.query(setup);
     const ensured: EnsuredView[] = [];
     for (const file of files) ensured.push(await ensureView(db, file));
-    await db.query('commit');
     return ensured;
-  } catch (error) {
-    await db.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    db.release();
-  }
+  });
 }
 
 export interface ViewRefresh {
