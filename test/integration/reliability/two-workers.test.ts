@@ -1,5 +1,6 @@
 // Fault 2 of issue 14: two workers on one task queue, the one running the copy SIGKILLed mid-run;
 // the other finishes the run alone, with every row copied once.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../../../common/temporal-client';
 import type { WorkerProcess } from '../../../stack/worker-process';
@@ -36,7 +37,10 @@ describe('two workers, the one copying SIGKILLed', () => {
 
   test('the other worker finishes the run: target equal to the source, no row lost or doubled', async () => {
     const handle = await startMigration(stack, client, 'two-workers');
-    await waitForCopy(handle, (copy) => (copy?.rows ?? 0) > BIG_TABLE_ROWS / 10);
+    // Killed a second after the copy started, not at a row count: heartbeats reach the server at most every
+    // 2 s, so a fast copy could end before any count was seen (the copy of 1M rows takes about 4 s here).
+    await waitForCopy(handle, (copy) => Boolean(copy?.workerPid));
+    await sleep(1_000);
     const copying = (await copyAttempt(handle))!;
     const victim = workers.find((worker) => worker.pid === copying.workerPid)!;
     const survivor = workers.find((worker) => worker !== victim)!;
