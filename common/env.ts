@@ -66,6 +66,11 @@ function connectionSchema(stack: z.infer<typeof stackSchema>, source: NodeJS.Pro
   return z.object({
     SOURCE_DATABASE_URL: orLocal(postgresUrl, `${pgBase}/dvdrental_source`),
     TARGET_DATABASE_URL: orLocal(postgresUrl, `${pgBase}/dvdrental_target`),
+    /**
+     * The daily activity's connection: it writes the day's rentals into the source, so it may have a role of its
+     * own with write access (README "Least privilege"), and the source's role can only read. Default: the source's.
+     */
+    ACTIVITY_DATABASE_URL: postgresUrl.optional(),
     MONGODB_URI: orLocal(
       urlWithProtocol(['mongodb:', 'mongodb+srv:']),
       `mongodb://${stack.STACK_HOST}:${stack.STACK_FERRETDB_PORT}/`,
