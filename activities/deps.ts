@@ -5,5 +5,7 @@ import type pg from 'pg';
 export interface ActivityDeps {
   sourcePg: pg.Pool;
   targetPg: pg.Pool;
+  /** The daily activity's writes to the source (ACTIVITY_DATABASE_URL); sourcePg when not given. */
+  activityPg?: pg.Pool;
   mongo: Db;
 }

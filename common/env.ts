@@ -43,14 +43,34 @@ const stackSchema = z.object({
   STACK_FERRETDB_PORT: port.default(27017),
 });
 
-function connectionSchema(stack: z.infer<typeof stackSchema>) {
+const hasPassword = (value: string) => {
+  try {
+    return new URL(value).password !== '';
+  } catch {
+    return true; // not a URL at all: urlWithProtocol says so
+  }
+};
+
+/** A Postgres URL; without a password in it, pg would try PGPASSWORD or a pgpass file: one of those must be set. */
+const postgresUrlSchema = (passwordElsewhere: boolean) =>
+  urlWithProtocol(['postgres:', 'postgresql:']).refine((value) => passwordElsewhere || hasPassword(value), {
+    message:
+      'has no password: give it in the URL (postgres://user:password@host:5432/database), or set PGPASSWORD or PGPASSFILE',
+  });
+
+function connectionSchema(stack: z.infer<typeof stackSchema>, source: NodeJS.ProcessEnv = {}) {
   const pgBase = `postgres://postgres:postgres@${stack.STACK_HOST}:${stack.STACK_PG_PORT}`;
   const local = stack.STACK_MODE === 'local';
   const orLocal = (schema: z.ZodString, localDefault: string) => (local ? schema.default(localDefault) : schema);
-  const postgresUrl = urlWithProtocol(['postgres:', 'postgresql:']);
+  const postgresUrl = postgresUrlSchema(Boolean(source.PGPASSWORD || source.PGPASSFILE));
   return z.object({
     SOURCE_DATABASE_URL: orLocal(postgresUrl, `${pgBase}/dvdrental_source`),
     TARGET_DATABASE_URL: orLocal(postgresUrl, `${pgBase}/dvdrental_target`),
+    /**
+     * The daily activity's connection: it writes the day's rentals into the source, so it may have a role of its
+     * own with write access (README "Least privilege"), and the source's role can only read. Default: the source's.
+     */
+    ACTIVITY_DATABASE_URL: postgresUrl.optional(),
     MONGODB_URI: orLocal(
       urlWithProtocol(['mongodb:', 'mongodb+srv:']),
       `mongodb://${stack.STACK_HOST}:${stack.STACK_FERRETDB_PORT}/`,
@@ -107,7 +127,7 @@ function parseWith<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z
 /** Pure: parses the given variables (tests pass their own). */
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const stack = parseWith(stackSchema, source);
-  return { ...stack, ...parseWith(connectionSchema(stack), source) };
+  return { ...stack, ...parseWith(connectionSchema(stack, source), source) };
 }
 
 let cached: Env | undefined;

@@ -3,7 +3,14 @@ import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { bulkUpsert } from '../golden-record/batch-writer';
 import { GOLDEN_RECORD_COLLECTION } from '../golden-record/collections';
 import type { AssignSummary } from '../../workflows/categorize/types';
-import { CATEGORY_FIELD, featureCursor, featureVector, MODEL_VERSION_FIELD, type FeatureDocument } from './features';
+import {
+  CATEGORY_FIELD,
+  featureCursor,
+  featureVector,
+  MODEL_VERSION_FIELD,
+  RENTAL_COUNT_FIELD,
+  type FeatureDocument,
+} from './features';
 import { nearest } from './model';
 import type { SavedModel } from './registry';
 import { scale } from './scaling';
@@ -33,12 +40,13 @@ function isAssigned(doc: FeatureDocument, label: { name: string; description: st
 
 const startFrom = (model: SavedModel, resumed?: AssignProgress): AssignProgress =>
   resumed
-    ? { ...resumed, sizes: { ...resumed.sizes } }
+    ? { ...resumed, withoutRentals: resumed.withoutRentals ?? 0, sizes: { ...resumed.sizes } }
     : {
         lastId: 0,
         customers: 0,
         changed: 0,
         unchanged: 0,
+        withoutRentals: 0,
         sizes: Object.fromEntries(model.labels.map((label) => [label.name, 0])),
       };
 
@@ -68,6 +76,7 @@ export async function assignCategories(options: AssignOptions): Promise<AssignSu
       const label =
         model.labels[nearest(model.centroidsScaled, scale(model.scaler, featureVector(doc, model.features)))]!;
       progress.customers++;
+      if (!doc[RENTAL_COUNT_FIELD]) progress.withoutRentals++;
       progress.sizes[label.name] = (progress.sizes[label.name] ?? 0) + 1;
       if (isAssigned(doc, label, model.version)) progress.unchanged++;
       else {
@@ -87,6 +96,7 @@ export async function assignCategories(options: AssignOptions): Promise<AssignSu
     customers: progress.customers,
     changed: progress.changed,
     unchanged: progress.unchanged,
+    withoutRentals: progress.withoutRentals,
     sizes: progress.sizes,
   };
 }

@@ -8,11 +8,14 @@ import { CategorizeDataError } from '../../workflows/categorize/errors';
 
 export const CATEGORY_FIELD = 'category';
 export const MODEL_VERSION_FIELD = 'category_model_version';
+/** Read with the features: 0 (or missing) marks a customer without rentals. */
+export const RENTAL_COUNT_FIELD = 'total_rental_count';
 
 /** A golden record as categorize reads it: its features, and the category and model version it holds. */
 export type FeatureDocument = CustomerKeyed & {
   category?: { name?: unknown; description?: unknown };
   [MODEL_VERSION_FIELD]?: unknown;
+  [RENTAL_COUNT_FIELD]?: unknown;
 };
 
 /**
@@ -38,7 +41,9 @@ export function featureCursor(
 ): FindCursor<FeatureDocument> {
   const filter: Filter<FeatureDocument> = { is_current: { $ne: false } };
   if (options.afterId !== undefined) filter._id = { $gt: options.afterId };
-  const projection = Object.fromEntries([...features, CATEGORY_FIELD, MODEL_VERSION_FIELD].map((field) => [field, 1]));
+  const projection = Object.fromEntries(
+    [...features, CATEGORY_FIELD, MODEL_VERSION_FIELD, RENTAL_COUNT_FIELD].map((field) => [field, 1]),
+  );
   return mongo
     .collection<FeatureDocument>(GOLDEN_RECORD_COLLECTION)
     .find(filter, { projection, sort: { _id: 1 }, batchSize: options.batchSize });

@@ -3,7 +3,7 @@ import type { DailyActivityConfig } from '../../workflows/daily-activity/config'
 import type { ActivityDeps } from '../deps';
 import { writeDay } from './write-day';
 
-export function dailyActivityActivities({ sourcePg }: Pick<ActivityDeps, 'sourcePg'>) {
+export function dailyActivityActivities({ sourcePg, activityPg }: Pick<ActivityDeps, 'sourcePg' | 'activityPg'>) {
   return {
     /**
      * One business day into the source, in one transaction with its ledger entry: a retry after a failure
@@ -12,7 +12,7 @@ export function dailyActivityActivities({ sourcePg }: Pick<ActivityDeps, 'source
     activityWriteDay({ config, businessDate }: { config: DailyActivityConfig; businessDate: string }) {
       const context = Context.current();
       return writeDay({
-        source: sourcePg,
+        source: activityPg ?? sourcePg,
         config,
         businessDate,
         onStep: (step) => context.heartbeat({ businessDate, step }),

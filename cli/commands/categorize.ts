@@ -57,7 +57,7 @@ async function run(options: { config: string; date?: string; batchSize: number }
       ...(result
         ? [
             `model v${result.model.version} ${result.decision}: ${result.reason}`,
-            `customers ${result.assignment.customers}, written ${result.assignment.changed}, unchanged ${result.assignment.unchanged}`,
+            `customers ${result.assignment.customers} (${result.assignment.withoutRentals ?? 0} without rentals), written ${result.assignment.changed}, unchanged ${result.assignment.unchanged}`,
             ...Object.entries(result.assignment.sizes).map(([label, size]) => `  ${label.padEnd(10)} ${size}`),
           ]
         : []),

@@ -37,6 +37,9 @@ const resultLines = (workflowId: string, result: GeocodingResult): string[] => [
     `${result.lowConfidence.length} low confidence${result.dryRun ? ' (dry run: nothing written)' : `, ${result.saved} saved`}`,
   ...(result.notFound.length ? [`not found: ${result.notFound.join('; ')}`] : []),
   ...(result.lowConfidence.length ? [`low confidence: ${result.lowConfidence.join('; ')}`] : []),
+  ...(result.unusableNames?.length
+    ? [`unusable names (asked of no provider): ${result.unusableNames.join('; ')}`]
+    : []),
 ];
 
 async function start(options: StartOptions, globals: GlobalOptions) {

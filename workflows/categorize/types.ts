@@ -50,6 +50,8 @@ export interface AssignSummary {
   /** Documents whose category or model version was written. */
   changed: number;
   unchanged: number;
+  /** Customers without rentals (null averages and overdue score, counted as 0): categorized all the same. */
+  withoutRentals: number;
   /** Customers per label name. */
   sizes: Record<string, number>;
 }

@@ -14,6 +14,7 @@ import {
   type GeocodingProgress,
   type GeocodingResult,
   type ProviderName,
+  unusableName,
 } from './types';
 
 /** The suffix of the task queue Nominatim's activities run on (rate-limited for every worker at once). */
@@ -78,7 +79,8 @@ export async function geocodingWorkflow(raw: GeocodingInput): Promise<GeocodingR
   progress.selected = cities.length;
   progress.stage = 'geocoding';
   const found: GeocodeOutcome[] = [];
-  let remaining = cities;
+  // (cities with unusable names are asked of no provider: they end below as not found, with no provider tried)
+  let remaining = cities.filter((city) => !unusableName(city));
   for (const provider of input.providers) {
     progress.provider = provider;
     const outcomes = await geocodeWith(provider, input, remaining);
@@ -87,11 +89,13 @@ export async function geocodingWorkflow(raw: GeocodingInput): Promise<GeocodingR
     remaining = remaining.filter((city) => missed.has(city.cityId));
     progress.found = found.length;
   }
-  const notFound = remaining.map((city): GeocodeOutcome => ({
-    ...city,
-    status: 'not_found',
-    providers: input.providers,
-  }));
+  const unusable = new Set(cities.filter((city) => unusableName(city)).map((city) => city.cityId));
+  const notFound = [
+    ...remaining.map((city): GeocodeOutcome => ({ ...city, status: 'not_found', providers: input.providers })),
+    ...cities
+      .filter((city) => unusable.has(city.cityId))
+      .map((city): GeocodeOutcome => ({ ...city, status: 'not_found', providers: [] })),
+  ];
   progress.notFound = notFound.length;
   const outcomes = [...found, ...notFound];
   progress.stage = 'saving';

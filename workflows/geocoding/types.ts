@@ -93,6 +93,28 @@ export interface GeocodingProgress {
 
 const label = (city: CityToGeocode) => `${city.city} (${city.country})`;
 
+/** dvd_rental's longest city name has 26 characters: one far longer is not a place's name. */
+export const MAX_CITY_NAME_LENGTH = 100;
+
+/**
+ * Why a city's name cannot be asked for (empty, too long, no letter, control characters), or undefined. Such a
+ * city is asked of no provider (Nominatim refuses an empty query with a 400, which would fail the whole run): it
+ * is saved as not found, tried again after the retry delay, and listed in the result's `unusableNames`.
+ */
+export function unusableName({ city }: CityToGeocode): string | undefined {
+  const name = city.trim();
+  if (name === '') return 'empty name';
+  if (name.length > MAX_CITY_NAME_LENGTH) return `name of ${name.length} characters`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'control characters in the name';
+  if (!/\p{L}/u.test(name)) return 'no letter in the name';
+  return undefined;
+}
+
+/** A city in a message: its id, and its name cut to 40 characters. */
+const shortLabel = (city: CityToGeocode) =>
+  `city_id ${city.cityId} ${JSON.stringify(city.city.length > 40 ? `${city.city.slice(0, 37)}...` : city.city)}`;
+
 export interface GeocodingResult {
   dryRun: boolean;
   selected: number;
@@ -104,6 +126,8 @@ export interface GeocodingResult {
   lowConfidence: string[];
   /** Cities by the provider that found them. */
   byProvider: Partial<Record<ProviderName, number>>;
+  /** Not found because their name cannot be asked for: `city_id 7 "": empty name` (also in notFound). */
+  unusableNames: string[];
 }
 
 /** The run's result from its outcomes: every city by name, in one of found / not found. */
@@ -121,5 +145,9 @@ export function summarize(outcomes: readonly GeocodeOutcome[], saved: number, dr
       .filter((city) => city.lowConfidence)
       .map((city) => `${label(city)} -> ${city.matchedName} [${city.confidence}]`),
     byProvider,
+    unusableNames: outcomes.flatMap((outcome) => {
+      const problem = outcome.status === 'not_found' ? unusableName(outcome) : undefined;
+      return problem ? [`${shortLabel(outcome)}: ${problem}`] : [];
+    }),
   };
 }

@@ -17,6 +17,7 @@ import {
   type StoredCategory,
 } from '../../support/categorize';
 import type { CategorizeResult } from '../../../workflows/categorize/types';
+import { GOLDEN_RECORD_COLLECTION } from '../../../activities/golden-record/collections';
 
 let fixture: CategorizeFixture;
 let first: CategorizeResult;
@@ -192,4 +193,24 @@ describe('CLI', () => {
     const centroids = /<g class="mark-symbol role-mark centroids_marks"[^>]*>([\s\S]*?)<\/g>/.exec(svg);
     expect(centroids?.[1]?.match(/<path /g)).toHaveLength(4);
   });
+});
+
+// Declared last (it adds a customer to the golden records, and takes it out again).
+test('a customer without rentals (null averages) is categorized all the same and counted', async () => {
+  const records = fixture.mongo.collection<{ _id: number } & Record<string, unknown>>(GOLDEN_RECORD_COLLECTION);
+  const newcomer = { _id: 1_000_001, is_current: true, total_rental_count: 0, lifetime_value: 0 };
+  await records.insertOne({
+    ...newcomer,
+    overdue_score: null,
+    average_rental_duration: null,
+    average_rental_payment: null,
+  });
+  try {
+    const result = await withWorker((harness) => runCategorize(harness, fixture.config), fixture.env);
+    expect(first.assignment.withoutRentals).toBe(0); // every dvd_rental customer has rented
+    expect(result.assignment).toMatchObject({ customers: first.assignment.customers + 1, withoutRentals: 1 });
+    expect((await categoriesById(fixture.mongo)).get(newcomer._id)?.category?.name).toEqual(expect.any(String));
+  } finally {
+    await records.deleteOne({ _id: newcomer._id });
+  }
 });

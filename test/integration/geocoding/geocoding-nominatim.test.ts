@@ -39,6 +39,8 @@ function answer(request: http.IncomingMessage, response: http.ServerResponse): v
   if (city === 'Ratecity' && first) return void response.writeHead(429, { 'Retry-After': '2' }).end('slow down');
   if (city === 'Flaky' && first) return void response.writeHead(500).end('oops');
   if (city === 'Banned') return void response.writeHead(403).end('blocked');
+  // as Nominatim does: an empty query is a 400 (a permanent error: it would fail the run)
+  if (city.trim() === '') return void response.writeHead(400).end('Nothing to search for.');
   const place = PLACES[city];
   const body = place ? [{ ...place, osm_type: 'relation', name: city, display_name: `${city}, Somewhere` }] : [];
   response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -126,4 +128,39 @@ test('a cached answer is never asked again; a permanent 4xx is not retried', asy
   const banned = searchCity(settings, { cityId: 9, city: 'Banned', country: 'Peru' });
   await expect(banned).rejects.toBeInstanceOf(NominatimRejected);
   expect(asked('Banned')).toHaveLength(1);
+});
+
+test('cities with empty or absurd names are asked of no provider, saved as not found and counted', async () => {
+  const UNUSABLE = ['', '   ', 'x'.repeat(300), '12 -- 34', 'tab\there'];
+  await setup.target.query('alter table dvd_rental.city alter column city type text'); // dvd_rental's is varchar(50)
+  for (const [index, name] of UNUSABLE.entries())
+    await setup.target.query(
+      `update dvd_rental.city set city = $1, latitude = null, longitude = null, geocode_last_tried_at = null
+        where city_id = $2`,
+      [name, index + 1],
+    );
+  const before = requests.length;
+  const input = await geocodingInput({ providers: ['nominatim'], nominatim: settings });
+  const result = await withWorker(
+    ({ client, taskQueue }) =>
+      client.workflow.execute(geocodingWorkflow, {
+        taskQueue,
+        workflowId: `geocoding-unusable-${Date.now()}`,
+        args: [input],
+      }),
+    setup.env,
+  );
+  expect(requests.length - before).toBe(0);
+  expect(result.unusableNames).toEqual([
+    'city_id 1 "": empty name',
+    'city_id 2 "   ": empty name',
+    `city_id 3 "${'x'.repeat(37)}...": name of 300 characters`,
+    'city_id 4 "12 -- 34": no letter in the name',
+    'city_id 5 "tab\\there": control characters in the name',
+  ]);
+  expect(result.notFound).toHaveLength(UNUSABLE.length);
+  const { rows } = await setup.target.query(
+    'select count(*)::int n from dvd_rental.city where city_id <= 5 and latitude is null and geocode_last_tried_at is not null',
+  );
+  expect(rows[0].n).toBe(UNUSABLE.length);
 });

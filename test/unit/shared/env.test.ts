@@ -41,6 +41,25 @@ describe('environment configuration', () => {
     expect(error.message).not.toContain('TEMPORAL_ADDRESS');
   });
 
+  test.each([
+    ['SOURCE_DATABASE_URL', 'postgres://u:p@db:99999/x', 'must be a URL'],
+    ['TARGET_DATABASE_URL', 'postgres://u:p@db:port/x', 'must be a URL'],
+    ['TEMPORAL_ADDRESS', 'temporal:http', 'must be host:port'],
+    ['STACK_FERRETDB_PORT', '0', 'Too small'],
+    ['SOURCE_DATABASE_URL', 'postgres://app@db:5432/x', 'has no password'],
+    ['TARGET_DATABASE_URL', 'postgresql://db/x', 'has no password'],
+  ])('%s=%s is refused, naming the variable: %s', (variable, value, message) => {
+    const error = configErrorOf({ [variable]: value });
+    expect(error.message).toMatch(new RegExp(`^  ${variable}: .*${message}`, 'm'));
+    expect(error.message.split('\n')).toHaveLength(2);
+  });
+
+  test('a Postgres URL without a password is fine when PGPASSWORD or PGPASSFILE supplies it', () => {
+    const url = 'postgres://app@db:5432/x';
+    expect(parseEnv({ SOURCE_DATABASE_URL: url, PGPASSWORD: 'pw' }).SOURCE_DATABASE_URL).toBe(url);
+    expect(parseEnv({ TARGET_DATABASE_URL: url, PGPASSFILE: '/run/secrets/pgpass' }).TARGET_DATABASE_URL).toBe(url);
+  });
+
   test('an error never echoes a value, which may hold a password', () => {
     const error = configErrorOf({ SOURCE_DATABASE_URL: 'mysql://admin:s3cret-pw@db/x' });
     expect(error.message).not.toContain('s3cret-pw');
