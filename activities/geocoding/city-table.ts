@@ -1,6 +1,7 @@
 // Geocoding's side of the target database: its schema (sql/geocoding/schema.sql), the cities to geocode,
 // and the one transaction that saves a run's outcomes. Plain functions: the activities wrap them.
 import { readFile } from 'node:fs/promises';
+import type { CheckedCity } from './gazetteer/cross-check';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -128,6 +129,18 @@ export async function reviewCities(target: pg.Pool, lowConfidences: readonly str
       where ci.latitude is null or ci.geocode_confidence = any($1)
       order by ci.latitude is not null, co.country, ci.city`,
     [lowConfidences],
+  );
+  return rows;
+}
+
+/** The cities the offline provider placed from GeoNames cities500 (not its fallback), for the cross-check. */
+export async function geonamesMatches(target: pg.Pool): Promise<CheckedCity[]> {
+  const { rows } = await target.query<CheckedCity>(
+    `select ci.city, co.country, ci.geocode_matched_name "matchedName",
+            ci.latitude::float8 latitude, ci.longitude::float8 longitude
+       from dvd_rental.city ci join dvd_rental.country co using (country_id)
+      where ci.geocode_provider = 'offline' and ci.geonames_id is not null and ci.latitude is not null
+      order by co.country, ci.city`,
   );
   return rows;
 }

@@ -39,7 +39,8 @@ export function geocodingActivities({ targetPg }: ActivityDeps, gazetteer: Gazet
 
     /** One city asked of Nominatim, unless the cache has its answer; runs on the rate-limited task queue. */
     geocodingNominatim(input: { city: CityToGeocode; settings: NominatimSettings; retryDelayHours: number }) {
-      return geocodeWithNominatim({ target: targetPg, ...input, signal: Context.current().cancellationSignal });
+      const signal = Context.current().cancellationSignal;
+      return withKeepAlive(() => geocodeWithNominatim({ target: targetPg, ...input, signal }));
     },
 
     /** Every outcome into dvd_rental.city in one transaction (temp table, COPY, UPDATE): all or nothing. */

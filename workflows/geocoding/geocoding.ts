@@ -30,12 +30,18 @@ const offline = proxyActivities<GeocodingActivities>(
   heartbeatingActivity({ startToCloseTimeout: '1 hour', retry: RETRY }),
 );
 
-/** One city per activity: each request (and each retry of it) is a task the queue's rate limit spaces out. */
+/**
+ * One city per activity: each request (and each retry of it) is a task the queue's rate limit spaces out.
+ * It heartbeats while it waits for its turn and its answer, so a city lost with a killed worker is asked
+ * again within the heartbeat timeout (cities already answered are not: their activities are done).
+ */
 function nominatimActivities(maxAttempts: number) {
   return proxyActivities<GeocodingActivities>({
     taskQueue: extraTaskQueue(workflowInfo().taskQueue, NOMINATIM_QUEUE),
-    startToCloseTimeout: '2 minutes',
-    retry: { ...RETRY, initialInterval: '2 seconds', maximumAttempts: maxAttempts },
+    ...heartbeatingActivity({
+      startToCloseTimeout: '2 minutes',
+      retry: { ...RETRY, initialInterval: '2 seconds', maximumAttempts: maxAttempts },
+    }),
   });
 }
 

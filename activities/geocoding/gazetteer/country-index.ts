@@ -22,7 +22,7 @@ export interface GazetteerRow extends Omit<Place, 'asciiName'> {
 }
 
 /** Most populous first, then lowest id, so that every lookup picks the same place. */
-const byPopulation = (a: Place, b: Place) => b.population - a.population || a.id - b.id;
+export const byPopulation = (a: Place, b: Place) => b.population - a.population || a.id - b.id;
 
 export class KeyIndex {
   private readonly places = new Map<string, Place[]>();
@@ -77,9 +77,14 @@ export class NameKeys {
     this.lost.add(lostKeyOf(name, key), place);
   }
 
-  /** Places under a key, normalized ones first. */
+  /** Places under a key: the normalized ones, else those the dump's lost letters give. */
+  all(key: string | undefined): readonly Place[] {
+    const plain = this.plain.all(key);
+    return plain.length > 0 ? plain : this.lost.all(key);
+  }
+
   get(key: string | undefined): Place | undefined {
-    return this.plain.get(key) ?? this.lost.get(key);
+    return this.all(key)[0];
   }
 
   seal(): void {

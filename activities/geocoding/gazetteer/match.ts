@@ -1,7 +1,7 @@
 // The matching cascade: a dvd_rental city name against its country's places, most populous place first.
 // Pure: the index is built elsewhere.
 import { distance } from 'fastest-levenshtein';
-import type { CountryIndex, Place } from './country-index';
+import { byPopulation, type CountryIndex, type Place } from './country-index';
 import { nameParts, nameVariants, normalizeName, phoneticKey, withoutArticle } from './normalize';
 
 /** How a name was matched, in the cascade's order; the last stages are for a person to review. */
@@ -12,6 +12,8 @@ export const LOW_CONFIDENCE: ReadonlySet<string> = new Set<Confidence>(['phoneti
 export interface GazetteerMatch {
   place: Place;
   confidence: Confidence;
+  /** Every place the winning stage found under the name's key, most populous first (the place among them). */
+  candidates: readonly Place[];
 }
 
 export interface MatchOptions {
@@ -65,33 +67,34 @@ interface Query {
   key: string;
 }
 
-type Stage = (index: CountryIndex, query: Query, options: MatchOptions) => Place | undefined;
+type Stage = (index: CountryIndex, query: Query, options: MatchOptions) => readonly Place[];
 
 const sameName = (place: Place, variant: string) =>
   [place.name, place.asciiName].some((name) => name?.toLowerCase() === variant.toLowerCase());
 
+const firstOf = (...lists: ReadonlyArray<readonly Place[]>) => lists.find((list) => list.length > 0) ?? [];
+const one = (place: Place | undefined) => (place ? [place] : []);
+
 const STAGES: ReadonlyArray<[Confidence, Stage]> = [
-  ['exact', (index, { variant, key }) => index.names.plain.all(key).find((place) => sameName(place, variant))],
-  ['normalized', (index, { key }) => index.names.get(key)],
-  ['prefix', (index, { key }) => index.names.get(withoutArticle(key)) ?? index.later().withoutArticle.get(key)],
-  ['alternate', (index, { key }) => index.alternates.get(key) ?? index.later().withoutArticle.get(withoutArticle(key))],
-  ['phonetic', (index, { key }) => index.later().phonetic.get(phoneticKey(key))],
-  ['fuzzy', (index, { key }, options) => fuzzyMatch(index, key, options)],
+  ['exact', (index, { variant, key }) => index.names.plain.all(key).filter((place) => sameName(place, variant))],
+  ['normalized', (index, { key }) => index.names.all(key)],
+  ['prefix', (index, { key }) => firstOf(index.names.all(withoutArticle(key)), index.later().withoutArticle.all(key))],
+  [
+    'alternate',
+    (index, { key }) => firstOf(index.alternates.all(key), index.later().withoutArticle.all(withoutArticle(key))),
+  ],
+  ['phonetic', (index, { key }) => index.later().phonetic.all(phoneticKey(key))],
+  ['fuzzy', (index, { key }, options) => one(fuzzyMatch(index, key, options))],
   [
     'part',
     (index, { variant }, options) =>
-      nameParts(variant)
-        .map((part) => index.names.get(normalizeName(part)))
-        .filter((place) => place && place.population >= options.fuzzyMinPopulation)
-        .find((place) => place !== undefined),
+      one(
+        nameParts(variant)
+          .map((part) => index.names.get(normalizeName(part)))
+          .find((place) => place !== undefined && place.population >= options.fuzzyMinPopulation),
+      ),
   ],
 ];
-
-const mostPopulous = (places: Place[]) =>
-  places.reduce<Place | undefined>(
-    (best, place) => (!best || place.population > best.population ? place : best),
-    undefined,
-  );
 
 /**
  * The first stage that finds a place for any variant of the name (the name, then its parenthesised
@@ -103,8 +106,9 @@ export function matchCity(indexes: readonly CountryIndex[], name: string, option
     .filter(({ key }) => key.length > 0);
   for (const [confidence, stage] of STAGES) {
     for (const query of queries) {
-      const place = mostPopulous(indexes.flatMap((index) => stage(index, query, options) ?? []));
-      if (place) return { place, confidence } satisfies GazetteerMatch;
+      const candidates = indexes.flatMap((index) => stage(index, query, options)).sort(byPopulation);
+      const place = candidates[0];
+      if (place) return { place, confidence, candidates } satisfies GazetteerMatch;
     }
   }
   return undefined;

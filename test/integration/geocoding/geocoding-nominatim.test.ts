@@ -1,8 +1,6 @@
 // The Nominatim provider against a Nominatim-shaped HTTP server on loopback (real HTTP, Nominatim's JSON):
 // requests a second apart with two workers polling, 429 Retry-After honoured, 500 retried, a permanent 4xx
 // not retried, not-found cities recorded and not asked again before their retry delay, answers cached.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { NativeConnection } from '@temporalio/worker';
 import { selectCities } from '../../../activities/geocoding/city-table';
 import { searchCity } from '../../../activities/geocoding/nominatim/client';
@@ -13,48 +11,34 @@ import { geocodingWorkflow } from '../../../workflows';
 import { NominatimRejected } from '../../../workflows/geocoding/errors';
 import type { NominatimSettings } from '../../../workflows/geocoding/types';
 import { freshGeocodingTarget, geocodingInput, type GeocodingTarget } from '../../support/geocoding';
+import { startNominatimServer, type NominatimServer, type NominatimTestPlace } from '../../support/nominatim-server';
 import { withWorker } from '../../support/stack';
 
-interface Request {
-  city: string;
-  at: number;
-  userAgent?: string;
-}
-
-const requests: Request[] = [];
-const PLACES: Record<string, { lat: string; lon: string; osm_id: number }> = {
+const PLACES: Record<string, NominatimTestPlace> = {
   Lima: { lat: '-12.0464', lon: '-77.0428', osm_id: 1 },
   Ratecity: { lat: '10.5', lon: '20.5', osm_id: 2 },
   Flaky: { lat: '-33.25', lon: '151.5', osm_id: 3 },
   Cusco: { lat: '-13.5319', lon: '-71.9675', osm_id: 4 },
 };
 
-const asked = (city: string) => requests.filter((request) => request.city === city);
+let server: NominatimServer;
+const asked = (city: string) => server.asked(city);
 
-function answer(request: http.IncomingMessage, response: http.ServerResponse): void {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  const city = url.searchParams.get('city') ?? '';
-  requests.push({ city, at: Date.now(), userAgent: request.headers['user-agent'] });
-  const first = asked(city).length === 1;
-  if (city === 'Ratecity' && first) return void response.writeHead(429, { 'Retry-After': '2' }).end('slow down');
-  if (city === 'Flaky' && first) return void response.writeHead(500).end('oops');
-  if (city === 'Banned') return void response.writeHead(403).end('blocked');
-  // as Nominatim does: an empty query is a 400 (a permanent error: it would fail the run)
-  if (city.trim() === '') return void response.writeHead(400).end('Nothing to search for.');
-  const place = PLACES[city];
-  const body = place ? [{ ...place, osm_type: 'relation', name: city, display_name: `${city}, Somewhere` }] : [];
-  response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-const server = http.createServer(answer);
 let settings: NominatimSettings;
 let setup: GeocodingTarget;
 const CITIES = ['Lima', 'Ratecity', 'Flaky', 'Nowhere', 'Cusco'];
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  settings = { ...(await geocodingInput()).nominatim, baseUrl: `http://127.0.0.1:${port}/` };
+  server = await startNominatimServer((city) => {
+    const first = asked(city).length === 1;
+    if (city === 'Ratecity' && first) return { status: 429, headers: { 'Retry-After': '2' } };
+    if (city === 'Flaky' && first) return { status: 500 };
+    if (city === 'Banned') return { status: 403 };
+    // as Nominatim does: an empty query is a 400 (a permanent error: it would fail the run)
+    if (city.trim() === '') return { status: 400 };
+    return PLACES[city];
+  });
+  settings = { ...(await geocodingInput()).nominatim, baseUrl: server.url };
   setup = await freshGeocodingTarget('nominatim');
   // five cities left to geocode, named for the server's cases; the rest already have coordinates
   await setup.target.query('update dvd_rental.city set latitude = 0, longitude = 0 where city_id > $1', [
@@ -66,7 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await setup?.target.end();
-  await new Promise((resolve) => server.close(resolve));
+  await server?.close();
 });
 
 /** A second worker group on the same task queue, so that two workers poll the Nominatim queue. */
@@ -98,15 +82,15 @@ test('the workflow asks each city once, a second apart across two workers, honou
   expect(result.notFound).toEqual([expect.stringContaining('Nowhere')]);
   expect(result.found).toHaveLength(4);
 
-  const times = requests.map((request) => request.at).sort((a, b) => a - b);
+  const times = server.requests.map((request) => request.at).sort((a, b) => a - b);
   const gaps = times.slice(1).map((at, index) => at - times[index]!);
-  console.log(`Nominatim requests: ${requests.length}, gaps (ms): ${gaps.join(', ')}`);
-  expect(requests).toHaveLength(7); // five cities, one retry after the 429, one after the 500
+  console.log(`Nominatim requests: ${server.requests.length}, gaps (ms): ${gaps.join(', ')}`);
+  expect(server.requests).toHaveLength(7); // five cities, one retry after the 429, one after the 500
   expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000);
   const [limited, retried] = asked('Ratecity');
   expect(retried!.at - limited!.at).toBeGreaterThanOrEqual(2000);
   expect(asked('Flaky')).toHaveLength(2);
-  expect(new Set(requests.map((request) => request.userAgent))).toEqual(new Set([settings.userAgent]));
+  expect(new Set(server.requests.map((request) => request.userAgent))).toEqual(new Set([settings.userAgent]));
 
   const { rows } = await setup.target.query(
     `select city, osm_id, geocode_provider, latitude::float lat from dvd_rental.city where city_id <= 5 order by city_id`,
@@ -119,12 +103,12 @@ test('the workflow asks each city once, a second apart across two workers, honou
 });
 
 test('a cached answer is never asked again; a permanent 4xx is not retried', async () => {
-  const before = requests.length;
+  const before = server.requests.length;
   const lima = { cityId: 1, city: 'Lima', country: 'Peru' };
   const first = await geocodeWithNominatim({ target: setup.target, city: lima, settings, retryDelayHours: 1 });
   const second = await geocodeWithNominatim({ target: setup.target, city: lima, settings, retryDelayHours: 1 });
   expect(second).toEqual(first);
-  expect(requests.length - before).toBeLessThanOrEqual(1);
+  expect(server.requests.length - before).toBeLessThanOrEqual(1);
   const banned = searchCity(settings, { cityId: 9, city: 'Banned', country: 'Peru' });
   await expect(banned).rejects.toBeInstanceOf(NominatimRejected);
   expect(asked('Banned')).toHaveLength(1);
@@ -139,7 +123,7 @@ test('cities with empty or absurd names are asked of no provider, saved as not f
         where city_id = $2`,
       [name, index + 1],
     );
-  const before = requests.length;
+  const before = server.requests.length;
   const input = await geocodingInput({ providers: ['nominatim'], nominatim: settings });
   const result = await withWorker(
     ({ client, taskQueue }) =>
@@ -150,7 +134,7 @@ test('cities with empty or absurd names are asked of no provider, saved as not f
       }),
     setup.env,
   );
-  expect(requests.length - before).toBe(0);
+  expect(server.requests.length - before).toBe(0);
   expect(result.unusableNames).toEqual([
     'city_id 1 "": empty name',
     'city_id 2 "   ": empty name',

