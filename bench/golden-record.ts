@@ -146,8 +146,7 @@ async function main(): Promise<void> {
       for (const customers of sizes) await prepareTarget(env, customers, { ...options, reuse: options.reuse });
       return;
     }
-    for (const customers of sizes)
-      rows.push(await measure(env, client, customers, options, serverPid));
+    for (const customers of sizes) rows.push(await measure(env, client, customers, options, serverPid));
     report(rows);
   } finally {
     for (const name of Object.values(DATABASES))

@@ -100,11 +100,11 @@ export function changedCustomersQuery(stateTable = 'v_dvd_rental.golden_record_s
 
 /** In the same snapshot: the source's customers after $1 (and the last one), and the state entries of store $2 in quarantine. */
 export function sourceCountsQuery(stateTable = 'v_dvd_rental.golden_record_state', schema = VIEW_SCHEMA): string {
-  return `select (select count(*) from ${view(schema, CUSTOMERS_VIEW)} where customer_id > $1) as customers,
+  return `select (select count(*) from ${view(schema, CUSTOMERS_VIEW)} where customer_id > $1)::integer as customers,
                  (select max(customer_id) from ${view(schema, CUSTOMERS_VIEW)} where customer_id > $1) as last_customer,
                  (select count(*) from ${stateTable} st
                    where st.store = $2 and st.customer_id > $1 and st.q is not null and st.h is not null
-                     and exists (select from ${view(schema, CUSTOMERS_VIEW)} c where c.customer_id = st.customer_id)) as quarantined`;
+                     and exists (select from ${view(schema, CUSTOMERS_VIEW)} c where c.customer_id = st.customer_id))::integer as quarantined`;
 }
 
 /** $2 customers spread over the whole range ($1 varies the choice): the self-check's sample. */

@@ -91,30 +91,27 @@ const storeMetaCollection = (mongo: Db) => mongo.collection<StoreStateMeta>(GOLD
 export const readStoreStateMeta = (mongo: Db) => storeMetaCollection(mongo).findOne({ _id: STATE_META_ID });
 
 export async function readStateMeta(target: pg.Pool, store: string): Promise<StateMeta | null> {
-  const { rows } = await target.query<StateMeta & { entries: string }>(
-    `select version, token, entries, complete from ${STATE_META_TABLE} where store = $1`,
+  const { rows } = await target.query<StateMeta>(
+    `select version, token, entries::integer as entries, complete from ${STATE_META_TABLE} where store = $1`,
     [store],
   );
   const row = rows[0];
-  return row ? { ...row, entries: Number(row.entries) } : null;
+  return row ?? null;
 }
 
 export async function countStateEntries(target: pg.Pool, store: string): Promise<number> {
-  const { rows } = await target.query<{ n: string }>(`select count(*) as n from ${STATE_TABLE} where store = $1`, [
-    store,
-  ]);
-  return Number(rows[0]!.n);
+  const { rows } = await target.query<{ n: number }>(
+    `select count(*)::integer as n from ${STATE_TABLE} where store = $1`,
+    [store],
+  );
+  return rows[0]!.n;
 }
 
 /**
  * A new run's tie between store and state: a fresh token, into the store first, then the state's meta. A
  * full pass also empties the store's state and marks it incomplete until finishRun.
  */
-export async function beginRun(
-  target: pg.Pool,
-  mongo: Db,
-  { full, at }: { full: boolean; at: Date },
-): Promise<void> {
+export async function beginRun(target: pg.Pool, mongo: Db, { full, at }: { full: boolean; at: Date }): Promise<void> {
   const token = randomUUID();
   const store = storeKey(mongo);
   await storeMetaCollection(mongo).replaceOne(

@@ -142,7 +142,11 @@ async function planBatchOf(
 }
 
 /** The batch's new state entries: every customer built, and those gone from the source. */
-async function stateEntriesOf({ changes, plan }: Batch, collections: GoldenCollections, at: Date): Promise<StateEntry[]> {
+async function stateEntriesOf(
+  { changes, plan }: Batch,
+  collections: GoldenCollections,
+  at: Date,
+): Promise<StateEntry[]> {
   const entries: StateEntry[] = [];
   for (const id of changes.build) {
     const outcome = plan.outcomes.get(id)!;

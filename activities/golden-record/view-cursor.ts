@@ -108,17 +108,22 @@ export async function openViewCursor<Row = ViewRow>(opts: ViewCursorOptions): Pr
     const refreshDates = await readRefreshDates(client);
     const after = opts.afterCustomerId ?? BEFORE_FIRST_CUSTOMER;
     let counts: SourceCounts | undefined;
-    if (opts.changes === undefined) await client.query(`declare ${CURSOR} no scroll cursor for ${goldenRecordQuery()}`, [after]);
+    if (opts.changes === undefined)
+      await client.query(`declare ${CURSOR} no scroll cursor for ${goldenRecordQuery()}`, [after]);
     else {
       const { builderVersion, store } = opts.changes;
-      await client.query(`declare ${CURSOR} no scroll cursor for ${changedCustomersQuery()}`, [after, builderVersion, store]);
-      const { rows } = await client.query<{ customers: string; quarantined: string; last_customer: number | null }>(
+      await client.query(`declare ${CURSOR} no scroll cursor for ${changedCustomersQuery()}`, [
+        after,
+        builderVersion,
+        store,
+      ]);
+      const { rows } = await client.query<{ customers: number; quarantined: number; last_customer: number | null }>(
         sourceCountsQuery(),
         [after, store],
       );
       counts = {
-        customers: Number(rows[0]!.customers),
-        quarantinedEntries: Number(rows[0]!.quarantined),
+        customers: rows[0]!.customers,
+        quarantinedEntries: rows[0]!.quarantined,
         lastCustomerId: rows[0]!.last_customer,
       };
     }
