@@ -27,6 +27,8 @@ export const BUILDER_VERSION = `${BUILDER_REVISION}:${createHash('sha256')
   .slice(0, 16)}`;
 
 export const STATE_TABLE = 'v_dvd_rental.golden_record_state';
+/** Where the state lived before it moved to Postgres: dropped by the full pass the move causes. */
+const LEGACY_STATE_COLLECTION = 'CustomersGoldenRecord_state';
 export const STATE_META_TABLE = 'v_dvd_rental.golden_record_state_meta';
 
 export interface StateEntry {
@@ -119,6 +121,8 @@ export async function beginRun(target: pg.Pool, mongo: Db, { full, at }: { full:
     { version: BUILDER_VERSION, token, written_at: at },
     { upsert: true },
   );
+  if (full && (await mongo.listCollections({ name: LEGACY_STATE_COLLECTION }).hasNext()))
+    await mongo.collection(LEGACY_STATE_COLLECTION).drop();
   await inTransaction(target, async (db) => {
     if (full) await db.query(`delete from ${STATE_TABLE} where store = $1`, [store]);
     await db.query(
