@@ -31,6 +31,9 @@ interface Options {
   batch: number;
   seed: number;
   server?: string;
+  reuse: boolean;
+  prepareOnly: boolean;
+  rawDocs?: number;
 }
 
 function parseOptions(): Options {
@@ -45,6 +48,13 @@ function parseOptions(): Options {
     .option('--rentals-per-customer <n>', 'synthetic rentals per customer', positive, 2)
     .option('--batch <n>', 'documents per batch (ours) and per bulkWrite (raw)', positive, 1000)
     .option('--seed <n>', 'generator seed', positive, 42)
+    .option('--reuse', 'reuse a target prepared by an earlier run of the same size and options', false)
+    .option('--prepare-only', 'prepare the targets (source generated, migrated, views refreshed) and stop', false)
+    .option(
+      '--raw-docs <n>',
+      'the raw driver writes only the first n documents (its docs/s compared with ours; for sizes it would take hours at)',
+      (value) => Math.round(positive(value)),
+    )
     .option('--server <uri>', 'a MongoDB-wire server to run on instead of the local stack (its RSS is not measured)')
     .parse()
     .opts<Options>();
@@ -91,10 +101,11 @@ async function measure(
   }));
   const onePercent = await run(RUNS.changed);
   expectCounts('1% changed rerun', onePercent.result, { pass: 'incremental', built: changed, updated: changed });
+  const rawDocs = Math.min(n, options.rawDocs ?? n);
   const raw = await withPeakRss(serverPid, async () =>
-    rawDriverUpsert(ours, await freshDb(client, DATABASES.raw), options.batch),
+    rawDriverUpsert(ours, await freshDb(client, DATABASES.raw), options.batch, rawDocs),
   );
-  if (raw.result.result !== n) throw new Error(`raw driver wrote ${raw.result.result} of ${n}`);
+  if (raw.result.result !== rawDocs) throw new Error(`raw driver wrote ${raw.result.result} of ${rawDocs}`);
   const row: Row = {
     customers: n,
     setupSeconds: prepared.setupSeconds,
@@ -103,12 +114,13 @@ async function measure(
     changedSeconds: onePercent.seconds,
     changed,
     rawSeconds: raw.result.seconds,
+    rawDocs,
     refreshSeconds,
     workerMb: peaks.workerMb,
     serverMb: peaks.serverMb === undefined ? undefined : Math.max(peaks.serverMb, raw.peaks.serverMb ?? 0),
   };
   console.log(
-    `  ${n} customers (setup ${row.setupSeconds.toFixed(0)} s): full ${row.fullSeconds.toFixed(1)} s, unchanged ${row.unchangedSeconds.toFixed(1)} s, 1% (${changed}) ${row.changedSeconds.toFixed(1)} s, raw upsert ${row.rawSeconds.toFixed(1)} s, views refresh ${row.refreshSeconds.toFixed(1)} s`,
+    `  ${n} customers (setup ${row.setupSeconds.toFixed(0)} s): full ${row.fullSeconds.toFixed(1)} s, unchanged ${row.unchangedSeconds.toFixed(1)} s, 1% (${changed}) ${row.changedSeconds.toFixed(1)} s, raw upsert ${row.rawSeconds.toFixed(1)} s (${rawDocs} docs), views refresh ${row.refreshSeconds.toFixed(1)} s`,
   );
   return row;
 }
@@ -129,8 +141,12 @@ async function main(): Promise<void> {
   const client = await new MongoClient(env.MONGODB_URI).connect();
   try {
     const rows: Row[] = [];
-    for (const customers of [...options.customers].sort((a, b) => a - b))
-      rows.push(await measure(env, client, customers, options, serverPid));
+    const sizes = [...options.customers].sort((a, b) => a - b);
+    if (options.prepareOnly) {
+      for (const customers of sizes) await prepareTarget(env, customers, { ...options, reuse: options.reuse });
+      return;
+    }
+    for (const customers of sizes) rows.push(await measure(env, client, customers, options, serverPid));
     report(rows);
   } finally {
     for (const name of Object.values(DATABASES))

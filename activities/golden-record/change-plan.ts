@@ -1,48 +1,53 @@
-// Which customers of a batch must be built: decided from the source hashes (computed in the database) and
-// the compact state, before any document leaves Postgres. Pure.
+// Which customers of a batch must be built: the changed customers the database returned (their source
+// hash differs from their state entry), as the batch planner takes them. Pure.
 import type { StoredState } from './batch-plan';
 import type { StateEntry } from './state';
-import type { SourceHash } from './view-cursor';
+import type { ChangedCustomer } from './view-cursor';
 
 export interface ChangePlan {
   /** Customers to build, validate and write: new, changed, or back in the source. */
   build: number[];
-  /** Same hash as when last built, and valid then (nothing to do). */
-  unchanged: number;
-  /** Same hash as when last built, and in quarantine then (still invalid, nothing to do). */
-  stillQuarantined: number;
-  /** State entries of the batch's range whose customer is no longer in the source (not already marked). */
+  /** Their source hashes. */
+  sourceHash: Map<number, string>;
+  /** Built customers whose entry had a quarantine hash (not among the still quarantined). */
+  leftQuarantineEntries: number;
+  /** State entries of customers no longer in the source (not already marked). */
   gone: StateEntry[];
-  /** Every source customer of the range. */
+  /** Every source customer of the batch (the built ones). */
   inSource: Set<number>;
   /** The state entries of `build` and `gone`, by _id. */
   entries: Map<number, StateEntry>;
 }
 
-export function planChanges(hashes: readonly SourceHash[], entries: readonly StateEntry[]): ChangePlan {
-  const byId = new Map(entries.map((entry) => [entry._id, entry]));
+const entryOf = (row: ChangedCustomer, at: Date): StateEntry => ({
+  _id: row.customer_id,
+  h: row.h,
+  d: row.d,
+  ...(row.q === null ? {} : { q: row.q }),
+  at,
+});
+
+/** `at`: not read from the state (the planner does not use it). */
+export function planChanges(rows: readonly ChangedCustomer[], at = new Date(0)): ChangePlan {
   const plan: ChangePlan = {
     build: [],
-    unchanged: 0,
-    stillQuarantined: 0,
+    sourceHash: new Map(),
+    leftQuarantineEntries: 0,
     gone: [],
-    inSource: new Set(hashes.map((row) => row.customer_id)),
+    inSource: new Set(),
     entries: new Map(),
   };
-  for (const { customer_id: id, source_hash: hash } of hashes) {
-    const entry = byId.get(id);
-    if (entry?.h === hash) {
-      if (entry.q === undefined) plan.unchanged += 1;
-      else plan.stillQuarantined += 1;
+  for (const row of rows) {
+    const entry = row.known ? entryOf(row, at) : undefined;
+    if (entry) plan.entries.set(row.customer_id, entry);
+    if (row.source_hash === null) {
+      if (entry) plan.gone.push(entry);
       continue;
     }
-    plan.build.push(id);
-    if (entry) plan.entries.set(id, entry);
-  }
-  for (const entry of entries) {
-    if (plan.inSource.has(entry._id) || entry.h === null) continue;
-    plan.gone.push(entry);
-    plan.entries.set(entry._id, entry);
+    plan.build.push(row.customer_id);
+    plan.sourceHash.set(row.customer_id, row.source_hash);
+    plan.inSource.add(row.customer_id);
+    if (entry?.q !== undefined && entry.h !== null) plan.leftQuarantineEntries += 1;
   }
   return plan;
 }

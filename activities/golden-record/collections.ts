@@ -5,7 +5,5 @@ export const QUARANTINE_COLLECTION = 'CustomersGoldenRecord_quarantine';
 /** One document per collection-wide fact; the consolidation's freshness lives under FRESHNESS_ID. */
 export const GOLDEN_RECORD_META_COLLECTION = 'CustomersGoldenRecord_meta';
 export const FRESHNESS_ID = 'freshness';
-/** One small entry per customer: the hash of its source rows when last built (activities/golden-record/state.ts). */
-export const STATE_COLLECTION = 'CustomersGoldenRecord_state';
-/** In the meta collection: what the last complete run left in the state (entry count, builder version). */
+/** In the meta collection: the token that ties this store to its compact state (activities/golden-record/state.ts). */
 export const STATE_META_ID = 'state';

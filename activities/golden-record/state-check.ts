@@ -1,11 +1,20 @@
-// The self-check before a state is trusted: counts, then a sample of customers rebuilt and re-hashed.
+// The self-check before a state is trusted: the tie to the store, counts, then a sample of customers
+// rebuilt and re-hashed.
 import type { Db } from 'mongodb';
+import type pg from 'pg';
 import { buildGoldenRecord, type RunContext } from './build-document';
 import type { GoldenCollections } from './batch-writer';
 import { documentHash } from './document-hash';
 import { validateGoldenRecord } from './document';
-import { BUILDER_VERSION, readStateMeta, stateCollection } from './state';
-import type { SourceHash, ViewCursor } from './view-cursor';
+import {
+  BUILDER_VERSION,
+  countStateEntries,
+  readStateEntry,
+  readStateMeta,
+  readStoreStateMeta,
+  storeKey,
+} from './state';
+import { documentRowsOf, sampleHashes } from './view-cursor';
 
 /** Customers rebuilt from the views and compared with what the store holds for them. */
 export const STATE_SAMPLE_SIZE = 16;
@@ -20,16 +29,17 @@ export interface StateCheck {
 }
 
 async function sampleProblem(
+  target: pg.Pool,
   mongo: Db,
   collections: GoldenCollections,
-  views: ViewCursor<SourceHash>,
   run: RunContext,
 ): Promise<{ problem?: string; documentsRead: number }> {
-  const sample = await views.sample(STATE_SAMPLE_SIZE, run.consolidationDate.toISOString());
-  const rows = new Map((await views.rowsOf(sample.map((s) => s.customer_id))).map((row) => [row.customer_id, row]));
+  const sample = await sampleHashes(target, STATE_SAMPLE_SIZE, run.consolidationDate.toISOString(), BUILDER_VERSION);
+  const ids = sample.map((s) => s.customer_id);
+  const rows = new Map((await documentRowsOf(target, ids)).map((row) => [row.customer_id, row]));
   let documentsRead = 0;
   for (const { customer_id: id, source_hash: sourceHash } of sample) {
-    const entry = await stateCollection(mongo).findOne({ _id: id });
+    const entry = await readStateEntry(target, storeKey(mongo), id);
     if (!entry || entry.h !== sourceHash) continue; // will be rebuilt anyway: nothing taken on trust
     const candidate = buildGoldenRecord(rows.get(id)!, run);
     const validation = validateGoldenRecord(candidate);
@@ -48,29 +58,31 @@ async function sampleProblem(
   return { documentsRead };
 }
 
-/** Trusted only if the last complete run recorded it for this builder, it still has that many entries, and the sample agrees. */
+const distrusted = (distrust: string): StateCheck => ({ distrust, entries: 0, documentsRead: 0 });
+
+/**
+ * Trusted only if a complete run of this builder left it, it is this store's (the same token on both
+ * sides), it still has the entries its writes counted, and the sample agrees.
+ */
 export async function checkState(
+  target: pg.Pool,
   mongo: Db,
   collections: GoldenCollections,
-  views: ViewCursor<SourceHash>,
   run: RunContext,
 ): Promise<StateCheck> {
-  const meta = await readStateMeta(mongo);
-  if (!meta)
-    return { distrust: 'no state recorded (first run, or the state was removed)', entries: 0, documentsRead: 0 };
+  const meta = await readStateMeta(target, storeKey(mongo));
+  if (!meta) return distrusted('no state recorded (first run, or the state was removed)');
   if (meta.version !== BUILDER_VERSION)
-    return {
-      distrust: `state written by document builder ${meta.version}, not ${BUILDER_VERSION}`,
-      entries: 0,
-      documentsRead: 0,
-    };
-  const entries = await stateCollection(mongo).countDocuments();
+    return distrusted(`state written by document builder ${meta.version}, not ${BUILDER_VERSION}`);
+  if (!meta.complete) return distrusted('the last full pass did not finish');
+  const storeMeta = await readStoreStateMeta(mongo);
+  if (storeMeta?.token !== meta.token)
+    return distrusted(
+      'the store is not the one the state was written for (its state token differs: replaced, dropped or restored)',
+    );
+  const entries = await countStateEntries(target, storeKey(mongo));
   if (entries !== meta.entries)
-    return {
-      distrust: `state holds ${entries} entries, the last complete run left ${meta.entries}`,
-      entries: 0,
-      documentsRead: 0,
-    };
-  const { problem, documentsRead } = await sampleProblem(mongo, collections, views, run);
+    return distrusted(`state holds ${entries} entries, the last complete run left ${meta.entries}`);
+  const { problem, documentsRead } = await sampleProblem(target, mongo, collections, run);
   return { distrust: problem, entries, documentsRead };
 }

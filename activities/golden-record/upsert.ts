@@ -2,8 +2,8 @@
 // activity wraps it (heartbeat from onBatch, resume from the heartbeat's progress).
 //
 // Which customers changed is decided in the database: per customer, a hash of the view rows its document
-// is built from, merged with the compact state (one sorted cursor over small entries). Only changed
-// customers are fetched, built, validated and written. A state that fails its self-check (state-check.ts)
+// is built from, joined with the compact state (state.ts, a table next to the views): only the customers
+// whose hash differs leave Postgres, and only they are fetched, built, validated and written. A state that fails its self-check (state-check.ts)
 // is not used: the run does a full pass, builds everyone, rewrites the state, and says why.
 import type { Db } from 'mongodb';
 import type pg from 'pg';
@@ -12,17 +12,19 @@ import { DEFAULT_UPSERT_BATCH_SIZE } from '../../workflows/golden-record/types';
 import { planBatch, type BatchPlan } from './batch-plan';
 import { writeBatch, type GoldenCollections, type WriteOutcome } from './batch-writer';
 import { planChanges, storedFromEntries, type ChangePlan } from './change-plan';
-import { ensureGoldenRecordIndexes, goldenCollections, recordFreshness, streamSorted } from './golden-collections';
+import { ensureGoldenRecordIndexes, goldenCollections, recordFreshness } from './golden-collections';
 import { checkState } from './state-check';
 import {
+  beginRun,
   BUILDER_VERSION,
-  clearState,
-  recordStateMeta,
-  stateCollection,
+  ensureStateTables,
+  finishRun,
+  readStateMeta,
+  storeKey,
   writeStateEntries,
   type StateEntry,
 } from './state';
-import { openViewCursor, type SourceHash, type ViewCursor } from './view-cursor';
+import { openViewCursor, readRefreshDates, type ChangedCustomer, type ViewCursor } from './view-cursor';
 import { finishFullPass } from './full-pass';
 
 export type UpsertPass = 'incremental' | 'full';
@@ -34,7 +36,7 @@ export interface PassState {
   fullPassReason?: string;
   /** The collection was empty when the full pass began: new documents are plain inserts. */
   intoEmpty?: boolean;
-  /** State entries counted so far: the whole state in an incremental pass, those written in a full pass. */
+  /** State entries when the pass began, plus those this attempt added. */
   stateEntries: number;
 }
 
@@ -69,7 +71,7 @@ export interface UpsertGoldenRecordsOptions {
 export interface UpsertSummary {
   pass: UpsertPass;
   fullPassReason?: string;
-  /** Customers of the views examined (by their source hash). */
+  /** Customers of the views examined (by their source hash, in the database). */
   read: number;
   /** Documents built and validated (changed customers; everyone in a full pass). */
   built: number;
@@ -78,7 +80,7 @@ export interface UpsertSummary {
   unchanged: number;
   quarantined: number;
   markedMissing: number;
-  /** Compact state entries read by the merge. */
+  /** Compact state entries that left the database: those of changed and gone customers only. */
   stateRead: number;
   /** Documents of the golden-record collections read (only the self-check's sample). */
   documentsRead: number;
@@ -111,8 +113,8 @@ function count(summary: UpsertSummary, changes: ChangePlan, plan: BatchPlan, wri
   summary.built += changes.build.length;
   summary.inserted += written.inserted;
   summary.updated += written.updated;
-  summary.unchanged += written.unchanged + changes.unchanged;
-  summary.quarantined += plan.quarantined + changes.stillQuarantined;
+  summary.unchanged += written.unchanged;
+  summary.quarantined += plan.quarantined;
   summary.markedMissing += written.markedMissing;
 }
 
@@ -121,17 +123,13 @@ interface Batch {
   plan: BatchPlan;
 }
 
-/** The full pass trusts nothing stored: everyone is built; the state entries are all new. */
-const fullPassChanges = (hashes: readonly SourceHash[]): ChangePlan => planChanges(hashes, []);
-
 async function planBatchOf(
-  hashes: SourceHash[],
-  entries: StateEntry[],
-  views: ViewCursor<SourceHash>,
+  rows: ChangedCustomer[],
+  views: ViewCursor<ChangedCustomer>,
   run: RunContext,
   pass: PassState,
 ): Promise<Batch> {
-  const changes = pass.pass === 'full' ? fullPassChanges(hashes) : planChanges(hashes, entries);
+  const changes = planChanges(rows, run.consolidationDate);
   const candidates = (await views.rowsOf(changes.build)).map((row) => buildGoldenRecord(row, run));
   const { stored, inQuarantine } = storedFromEntries(changes.entries.values());
   const plan = planBatch(candidates, stored, inQuarantine, changes.inSource);
@@ -146,15 +144,13 @@ async function planBatchOf(
 /** The batch's new state entries: every customer built, and those gone from the source. */
 async function stateEntriesOf(
   { changes, plan }: Batch,
-  hashes: readonly SourceHash[],
   collections: GoldenCollections,
   at: Date,
 ): Promise<StateEntry[]> {
-  const sourceHash = new Map(hashes.map((row) => [row.customer_id, row.source_hash]));
   const entries: StateEntry[] = [];
   for (const id of changes.build) {
     const outcome = plan.outcomes.get(id)!;
-    const h = sourceHash.get(id)!;
+    const h = changes.sourceHash.get(id)!;
     if (outcome.valid) {
       entries.push({ _id: id, h, d: outcome.hash, at });
       continue;
@@ -170,62 +166,68 @@ async function stateEntriesOf(
   return entries;
 }
 
+/** What the database did not return: unchanged customers, and those still in quarantine with the same rows. */
+function countUnreturned(summary: UpsertSummary, views: ViewCursor<ChangedCustomer>, leftQuarantine: number): void {
+  const counts = views.counts!;
+  const stillQuarantined = counts.quarantinedEntries - leftQuarantine;
+  const unchanged = counts.customers - summary.read - stillQuarantined;
+  summary.read = counts.customers;
+  summary.unchanged += unchanged;
+  summary.quarantined += stillQuarantined;
+  if (counts.lastCustomerId !== null) summary.lastCustomerId = Math.max(summary.lastCustomerId, counts.lastCustomerId);
+}
+
 async function upsertBatches(
   opts: UpsertGoldenRecordsOptions,
   collections: GoldenCollections,
-  views: ViewCursor<SourceHash>,
+  views: ViewCursor<ChangedCustomer>,
   pass: PassState,
   run: RunContext,
   summary: UpsertSummary,
 ): Promise<void> {
-  const state = stateCollection(opts.mongo);
-  const stored = streamSorted(state, opts.resumeAfterCustomerId, opts.batchSize ?? DEFAULT_UPSERT_BATCH_SIZE);
-  try {
-    for (;;) {
-      opts.signal?.throwIfAborted();
-      const hashes = await views.next();
-      const upTo = hashes.at(-1)?.customer_id;
-      const entries = pass.pass === 'full' ? [] : await stored.upTo(upTo);
-      summary.stateRead += entries.length;
-      const batch = await planBatchOf(hashes, entries, views, run, pass);
-      count(summary, batch.changes, batch.plan, await writeBatch(collections, batch.plan, run.consolidationDate));
-      const newEntries = await stateEntriesOf(batch, hashes, collections, run.consolidationDate);
-      const isNew = (entry: StateEntry) => !batch.changes.entries.has(entry._id);
-      await writeStateEntries(state, newEntries, isNew);
-      pass.stateEntries += newEntries.filter(isNew).length;
-      if (upTo === undefined) return;
-      summary.lastCustomerId = upTo;
-      opts.onBatch?.({
-        ...pass,
-        lastCustomerId: upTo,
-        read: summary.read,
-        written: summary.inserted + summary.updated,
-        unchanged: summary.unchanged,
-        quarantined: summary.quarantined,
-      });
-    }
-  } finally {
-    await stored.close().catch(() => undefined); // a dead server's cursor must not hide the real error
+  let leftQuarantine = 0;
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    const rows = await views.next();
+    const upTo = rows.at(-1)?.customer_id;
+    summary.stateRead += rows.filter((row) => row.known).length;
+    const batch = await planBatchOf(rows, views, run, pass);
+    leftQuarantine += batch.changes.leftQuarantineEntries;
+    count(summary, batch.changes, batch.plan, await writeBatch(collections, batch.plan, run.consolidationDate));
+    // The store first, then the state: a crash between the two leaves a state behind the store (a harmless rewrite).
+    const newEntries = await stateEntriesOf(batch, collections, run.consolidationDate);
+    pass.stateEntries += await writeStateEntries(opts.target, opts.mongo, newEntries);
+    if (upTo === undefined) break;
+    summary.lastCustomerId = upTo;
+    opts.onBatch?.({
+      ...pass,
+      lastCustomerId: upTo,
+      read: summary.read,
+      written: summary.inserted + summary.updated,
+      unchanged: summary.unchanged,
+      quarantined: summary.quarantined,
+    });
   }
+  countUnreturned(summary, views, leftQuarantine);
 }
 
-/** A new run checks the state; a resumed one goes on as its first attempt began. */
+/** A new run checks the state and ties it to the store; a resumed one goes on as its first attempt began. */
 async function choosePass(
   opts: UpsertGoldenRecordsOptions,
   collections: GoldenCollections,
-  views: ViewCursor<SourceHash>,
   run: RunContext,
 ): Promise<{ pass: PassState; documentsRead: number }> {
   if (opts.resumePass) return { pass: { ...opts.resumePass }, documentsRead: 0 };
-  const check = await checkState(opts.mongo, collections, views, run);
-  if (check.distrust === undefined)
+  const check = await checkState(opts.target, opts.mongo, collections, run);
+  if (check.distrust === undefined) {
+    await beginRun(opts.target, opts.mongo, { full: false, at: run.consolidationDate });
     return { pass: { pass: 'incremental', stateEntries: check.entries }, documentsRead: check.documentsRead };
-  if (opts.resumeAfterCustomerId === undefined) await clearState(opts.mongo);
+  }
+  // A full pass restarted after a resume point keeps the entries written before it.
+  if (opts.resumeAfterCustomerId === undefined)
+    await beginRun(opts.target, opts.mongo, { full: true, at: run.consolidationDate });
   const intoEmpty = (await collections.records.findOne({}, { projection: { _id: 1 } })) === null;
-  const stateEntries =
-    opts.resumeAfterCustomerId === undefined
-      ? 0
-      : await stateCollection(opts.mongo).countDocuments({ _id: { $lte: opts.resumeAfterCustomerId } });
+  const stateEntries = (await readStateMeta(opts.target, storeKey(opts.mongo)))?.entries ?? 0;
   return {
     pass: { pass: 'full', fullPassReason: check.distrust, intoEmpty, stateEntries },
     documentsRead: check.documentsRead,
@@ -240,28 +242,32 @@ async function choosePass(
 export async function upsertGoldenRecords(opts: UpsertGoldenRecordsOptions): Promise<UpsertSummary> {
   const batchSize = checkBatchSize(opts.batchSize ?? DEFAULT_UPSERT_BATCH_SIZE);
   await ensureGoldenRecordIndexes(opts.mongo);
-  const views = await openViewCursor<SourceHash>({
+  await ensureStateTables(opts.target);
+  const collections = goldenCollections(opts.mongo);
+  const checkRun = {
+    consolidationDate: opts.consolidationDate,
+    sources: buildSources(opts.targetUrl, await readRefreshDates(opts.target)),
+  };
+  // Before the cursor opens: a full pass empties the state the cursor then reads in its snapshot.
+  const { pass, documentsRead } = await choosePass(opts, collections, checkRun);
+  opts.onPass?.(pass);
+  const views = await openViewCursor<ChangedCustomer>({
     target: opts.target,
     batchSize,
     afterCustomerId: opts.resumeAfterCustomerId,
-    builderVersion: BUILDER_VERSION,
+    changes: { builderVersion: BUILDER_VERSION, store: storeKey(opts.mongo) },
   });
-  const collections = goldenCollections(opts.mongo);
   try {
     const run = {
       consolidationDate: opts.consolidationDate,
       sources: buildSources(opts.targetUrl, views.refreshDates),
     };
-    const { pass, documentsRead } = await choosePass(opts, collections, views, run);
-    opts.onPass?.(pass);
     const summary = emptySummary(pass, opts.resumeAfterCustomerId ?? 0);
     summary.documentsRead = documentsRead;
     await upsertBatches({ ...opts, batchSize }, collections, views, pass, run, summary);
     if (pass.pass === 'full')
       summary.markedMissing += await finishFullPass(collections, run.consolidationDate, pass.intoEmpty ?? false);
-    const entries =
-      opts.resumeAfterCustomerId === undefined ? pass.stateEntries : await stateCollection(opts.mongo).countDocuments();
-    await recordStateMeta(opts.mongo, entries, run.consolidationDate);
+    await finishRun(opts.target, opts.mongo, run.consolidationDate);
     await recordFreshness(opts.mongo, run.consolidationDate, run.sources);
     return summary;
   } finally {

@@ -37,11 +37,11 @@ export async function ourUpsert(
 type Keyed = Document & { _id: number };
 
 /**
- * Reads back our collection (untimed, one streaming cursor), and times only the raw writes: per chunk one
+ * Reads back our collection's first `limit` documents (untimed, one streaming cursor), and times only the raw writes: per chunk one
  * unordered bulkWrite of `$set` upserts by _id into an empty collection with the same indexes.
  */
-export function rawDriverUpsert(from: Db, to: Db, chunkSize: number): Promise<Timed<number>> {
-  return rawDriverWrite(from, to, chunkSize, ({ _id, ...fields }) => ({
+export function rawDriverUpsert(from: Db, to: Db, chunkSize: number, limit: number): Promise<Timed<number>> {
+  return rawDriverWrite(from, to, chunkSize, limit, ({ _id, ...fields }) => ({
     updateOne: { filter: { _id }, update: { $set: fields }, upsert: true },
   }));
 }
@@ -50,6 +50,7 @@ async function rawDriverWrite(
   from: Db,
   to: Db,
   chunkSize: number,
+  limit: number,
   op: (doc: Keyed) => AnyBulkWriteOperation<Keyed>,
 ): Promise<Timed<number>> {
   const sink = to.collection<Keyed>(GOLDEN_RECORD_COLLECTION);
@@ -62,7 +63,7 @@ async function rawDriverWrite(
     written += chunk.result.upsertedCount + chunk.result.modifiedCount + chunk.result.insertedCount;
   };
   let pending: Keyed[] = [];
-  for await (const doc of from.collection<Keyed>(GOLDEN_RECORD_COLLECTION).find({}, { batchSize: chunkSize })) {
+  for await (const doc of from.collection<Keyed>(GOLDEN_RECORD_COLLECTION).find({}, { batchSize: chunkSize, limit })) {
     pending.push(doc);
     if (pending.length === chunkSize) {
       await write(pending);

@@ -8,8 +8,20 @@ import { loadSource } from '../../dataset/load-source';
 import { adminUrl, withAdminClient } from '../../stack/postgres';
 import { timed } from './contenders';
 
-export const SOURCE_DB = 'bench_golden_source';
-export const TARGET_DB = 'bench_golden_target';
+/** One source and target per size and generator options, so a prepared size can be reused (--reuse). */
+const databaseNames = (customers: number, options: PrepareOptions) => {
+  const suffix = `${customers}_r${options.rentalsPerCustomer}_s${options.seed}`;
+  return { source: `bench_golden_source_${suffix}`, target: `bench_golden_target_${suffix}` };
+};
+/** Written into the target once it is fully prepared: a reused target without it is prepared again. */
+const PREPARED_MARKER = 'public.bench_golden_prepared';
+
+export interface PrepareOptions {
+  seed: number;
+  rentalsPerCustomer: number;
+  /** Keep a target prepared by an earlier run of the same size and options (its source is not kept). */
+  reuse?: boolean;
+}
 
 async function recreate(env: Env, name: string): Promise<void> {
   await withAdminClient(env, async (client) => {
@@ -26,18 +38,20 @@ export interface PreparedTarget {
 }
 
 /** Returns the env pointed at the bench databases and the number of customers the views hold. */
-export async function prepareTarget(
-  base: Env,
-  customers: number,
-  options: { seed: number; rentalsPerCustomer: number },
-): Promise<PreparedTarget> {
+export async function prepareTarget(base: Env, customers: number, options: PrepareOptions): Promise<PreparedTarget> {
   const started = process.hrtime.bigint();
-  for (const name of [SOURCE_DB, TARGET_DB]) await recreate(base, name);
+  const names = databaseNames(customers, options);
   const env = {
     ...base,
-    SOURCE_DATABASE_URL: adminUrl(base, SOURCE_DB),
-    TARGET_DATABASE_URL: adminUrl(base, TARGET_DB),
+    SOURCE_DATABASE_URL: adminUrl(base, names.source),
+    TARGET_DATABASE_URL: adminUrl(base, names.target),
   };
+  if (options.reuse && (await isPrepared(base, names.target))) {
+    const n = await withTarget(env, (target) => countCustomers(target));
+    console.log(`  reusing ${names.target} (${n} customers)`);
+    return { env, customers: n, setupSeconds: 0 };
+  }
+  for (const name of [names.source, names.target]) await recreate(base, name);
   const counts = { customers, rentalsPerCustomer: options.rentalsPerCustomer };
   await loadSource(env, { kind: 'synthetic', scale: 1, seed: options.seed, counts });
   await migrateInProcess(env);
@@ -49,9 +63,28 @@ export async function prepareTarget(
     );
     await ensureViews({ target });
     await refreshAll(target, false);
+    await target.query(`create table ${PREPARED_MARKER} (prepared_at timestamptz not null default now())`);
+    await target.query(`insert into ${PREPARED_MARKER} default values`);
   });
+  await withAdminClient(base, (client) =>
+    client.query(`drop database if exists ${pg.escapeIdentifier(names.source)} with (force)`),
+  );
   const n = await withTarget(env, (target) => countCustomers(target));
   return { env, customers: n, setupSeconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+async function isPrepared(base: Env, target: string): Promise<boolean> {
+  const exists = await withAdminClient(base, (client) =>
+    client.query('select 1 from pg_database where datname = $1', [target]),
+  );
+  if (exists.rowCount === 0) return false;
+  const env = { ...base, TARGET_DATABASE_URL: adminUrl(base, target) };
+  return withTarget(env, async (pool) => {
+    const { rows } = await pool.query<{ marker: string | null }>('select to_regclass($1)::text as marker', [
+      PREPARED_MARKER,
+    ]);
+    return rows[0]?.marker !== null && rows[0]?.marker !== undefined;
+  });
 }
 
 export async function withTarget<T>(env: Env, fn: (target: pg.Pool) => Promise<T>): Promise<T> {

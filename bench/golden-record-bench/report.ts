@@ -7,6 +7,8 @@ export interface Row {
   changedSeconds: number;
   changed: number;
   rawSeconds: number;
+  /** Documents the raw driver wrote (all, unless --raw-docs). */
+  rawDocs: number;
   refreshSeconds: number;
   workerMb: number;
   serverMb?: number;
@@ -17,6 +19,9 @@ export const GOALS = { versusRaw: 0.8, unchangedSpeedup: 10, changedSpeedup: 5, 
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 const rate = (docs: number, seconds: number) => Math.round(docs / seconds).toString();
 
+/** Our full run's docs/s over the raw driver's. */
+const versusRaw = (r: Row) => r.customers / r.fullSeconds / (r.rawDocs / r.rawSeconds);
+
 export function report(rows: Row[]): void {
   console.log(
     '\ncustomers | ours docs/s | raw docs/s | ours/raw | full s | unchanged s (speedup) | 1% s (speedup) | views refresh s | worker MB | server MB',
@@ -26,8 +31,8 @@ export function report(rows: Row[]): void {
       [
         r.customers,
         rate(r.customers, r.fullSeconds),
-        rate(r.customers, r.rawSeconds),
-        (r.rawSeconds / r.fullSeconds).toFixed(2),
+        `${rate(r.rawDocs, r.rawSeconds)}${r.rawDocs < r.customers ? ` (first ${r.rawDocs})` : ''}`,
+        versusRaw(r).toFixed(2),
         r.fullSeconds.toFixed(1),
         `${r.unchangedSeconds.toFixed(1)} (${(r.fullSeconds / r.unchangedSeconds).toFixed(1)}x)`,
         `${r.changedSeconds.toFixed(1)} (${(r.fullSeconds / r.changedSeconds).toFixed(1)}x)`,
@@ -39,11 +44,11 @@ export function report(rows: Row[]): void {
   }
   console.log('\ngoals:');
   for (const r of rows) {
-    const versusRaw = r.rawSeconds / r.fullSeconds;
+    const ratio = versusRaw(r);
     const unchanged = r.fullSeconds / r.unchangedSeconds;
     const changed = r.fullSeconds / r.changedSeconds;
     console.log(
-      `  ${r.customers}: ours ${versusRaw.toFixed(2)}x raw (>= ${GOALS.versusRaw}) ${verdict(versusRaw >= GOALS.versusRaw)}; unchanged ${unchanged.toFixed(1)}x faster (>= ${GOALS.unchangedSpeedup}) ${verdict(unchanged >= GOALS.unchangedSpeedup)}; 1% changed ${changed.toFixed(1)}x faster (>= ${GOALS.changedSpeedup}) ${verdict(changed >= GOALS.changedSpeedup)}`,
+      `  ${r.customers}: ours ${ratio.toFixed(2)}x raw (>= ${GOALS.versusRaw}) ${verdict(ratio >= GOALS.versusRaw)}; unchanged ${unchanged.toFixed(1)}x faster (>= ${GOALS.unchangedSpeedup}) ${verdict(unchanged >= GOALS.unchangedSpeedup)}; 1% changed ${changed.toFixed(1)}x faster (>= ${GOALS.changedSpeedup}) ${verdict(changed >= GOALS.changedSpeedup)}`,
     );
   }
   const perDoc = rows.map((r) => (r.fullSeconds / r.customers) * 1000);
