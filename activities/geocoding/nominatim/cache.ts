@@ -48,10 +48,16 @@ export async function storeAnswer(target: pg.Pool, city: CityToGeocode, place: N
 }
 
 /**
- * Waits for this worker's turn to send a request: at least `minIntervalMs` after the previous request of
- * any worker. The turn row stays locked while waiting, so workers queue on it one after another.
+ * Sends one request in this worker's turn: at least `minIntervalMs` after the previous request of any
+ * worker was answered. The turn row stays locked while waiting and while the request is out, and its time
+ * is taken after the answer, so a worker that is slow to send cannot close the gap to the next one.
  */
-export async function takeTurn(target: pg.Pool, minIntervalMs: number, signal?: AbortSignal): Promise<void> {
+export async function inTurn<T>(
+  target: pg.Pool,
+  minIntervalMs: number,
+  request: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
   const client = await target.connect();
   try {
     await client.query('begin');
@@ -62,8 +68,15 @@ export async function takeTurn(target: pg.Pool, minIntervalMs: number, signal?: 
     );
     const waitMs = rows[0]?.wait_ms ?? 0;
     if (waitMs > 0) await sleep(Math.ceil(waitMs), undefined, { signal });
+    // the turn is used even when the request fails (a 429 counts against the limit too)
+    const answer = await request().then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
     await client.query('update geocoding.nominatim_turn set last_request_at = clock_timestamp()');
     await client.query('commit');
+    if ('error' in answer) throw answer.error;
+    return answer.value;
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
     throw error;

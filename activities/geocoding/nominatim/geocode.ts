@@ -1,7 +1,7 @@
 // The Nominatim provider for one city: the cache first, else one request, whose answer is cached.
 import type pg from 'pg';
 import type { CityToGeocode, GeocodeOutcome, NominatimSettings } from '../../../workflows/geocoding/types';
-import { cachedAnswer, storeAnswer, takeTurn } from './cache';
+import { cachedAnswer, inTurn, storeAnswer } from './cache';
 import { searchCity, type NominatimPlace } from './client';
 
 function outcomeOf(city: CityToGeocode, place: NominatimPlace | undefined): GeocodeOutcome {
@@ -29,8 +29,12 @@ export async function geocodeWithNominatim(options: {
   const { target, city } = options;
   const cached = await cachedAnswer(target, city, options.retryDelayHours);
   if (cached) return outcomeOf(city, cached.found ? cached.place : undefined);
-  await takeTurn(target, options.settings.minIntervalMs, options.signal);
-  const place = await searchCity(options.settings, city, options.signal);
+  const place = await inTurn(
+    target,
+    options.settings.minIntervalMs,
+    () => searchCity(options.settings, city, options.signal),
+    options.signal,
+  );
   await storeAnswer(target, city, place);
   return outcomeOf(city, place);
 }
