@@ -60,6 +60,8 @@ interface Options {
   multiRowInserts: boolean;
   keepTargets: boolean;
   part: 'all' | 'copy' | 'sync';
+  sourceDatabase: string;
+  cursorIndexes: boolean;
 }
 
 function parseOptions(): Options {
@@ -79,6 +81,8 @@ function parseOptions(): Options {
       '--no-multi-row-inserts',
       "skip the seed variant with multi-row INSERTs (the seed's own method, one INSERT per row, always runs)",
     )
+    .option('--source-database <name>', 'database of the full-scale synthetic source', SOURCE)
+    .option('--no-cursor-indexes', 'sync part: leave the cursor columns without an index (each sync scans every table)')
     .option('--keep-targets', 'keep the target databases at the end', false)
     .addOption(
       new Option(
@@ -256,17 +260,20 @@ function printDiagnostics(full: FullScale): void {
   for (const line of statementLines(full.measurements)) console.log(line);
 }
 
-async function runSync(context: Context, source: Source): Promise<void> {
+async function runSync(context: Context, source: Source, options: Options): Promise<void> {
   console.log(`\n== daily sync on the populated target (scale ${source.scale}) ==`);
-  const runs = await syncRuns(context, source, HEADLINE_PARALLELISM);
+  const runs = await syncRuns(context, source, {
+    parallelism: HEADLINE_PARALLELISM,
+    cursorIndexes: options.cursorIndexes,
+  });
   console.log('\n== goals (daily sync) ==');
   for (const line of goalLines(syncGoals(runs))) console.log(line);
 }
 
 async function run(context: Context, options: Options): Promise<void> {
   await printVersions(context.env);
-  const source = await prepareSource(context, options, SOURCE, options.scale);
-  if (options.part !== 'copy') await runSync(context, source);
+  const source = await prepareSource(context, options, options.sourceDatabase, options.scale);
+  if (options.part !== 'copy') await runSync(context, source, options);
   if (options.part === 'sync') return;
   const full = await fullScale(context, source, options);
   const small = await smallScale(

@@ -20,6 +20,8 @@ export interface TablePair {
   referencedBy: string[];
   targetEmpty: boolean;
   hasDeletedFlag: boolean;
+  /** The target is an ordinary table (not partitioned): COPY FREEZE applies to it. */
+  plainTable: boolean;
 }
 
 const writable = (column: ColumnInfo) => column.generated === null;
@@ -49,10 +51,19 @@ export async function describePair(sessions: Sessions, spec: TableSpec): Promise
     referencedBy: await referencingTables(sessions.target, spec.schema_out, spec.name),
     targetEmpty: await isEmpty(sessions, targetTable),
     hasDeletedFlag: targetColumns.some((column) => column.name === DELETED_FLAG_COLUMN),
+    plainTable: await isPlainTable(sessions, targetTable),
   };
 }
 
 async function isEmpty(sessions: Sessions, table: string): Promise<boolean> {
   const { rows } = await sessions.target.query<{ empty: boolean }>(`select not exists (select from ${table}) as empty`);
   return rows[0]!.empty;
+}
+
+async function isPlainTable(sessions: Sessions, table: string): Promise<boolean> {
+  const { rows } = await sessions.target.query<{ plain: boolean }>(
+    `select relkind = 'r' as plain from pg_class where oid = $1::regclass`,
+    [table],
+  );
+  return rows[0]?.plain ?? false;
 }
