@@ -14,6 +14,7 @@ import type {
 import { columnList, quoteIdent } from './catalog';
 import { ProgressTracker, type CopyProgress } from './copy-progress';
 import { inTransactions, type Sessions } from './copy-session';
+import { copyWith } from './copy-format';
 import { streamCopy } from './copy-stream';
 import { addDeletedFlag, countMissing, removeMissing } from './deletes';
 import {
@@ -131,9 +132,10 @@ async function replaceRows(run: Run, clear: 'none' | 'truncate' | 'delete'): Pro
   progress.report({ phase: 'copy' });
   const copied = await streamCopy({
     source: sessions.source,
-    copyOut: `copy (select ${columnList(pair.columns)} from ${pair.sourceTable}) to stdout`,
+    copyOut: `copy (select ${columnList(pair.columns)} from ${pair.sourceTable}) to stdout${copyWith(pair.format)}`,
     target: sessions.target,
-    copyIn: `copy ${pair.targetTable} (${columnList(pair.columns)}) from stdin${freeze ? ' with (freeze)' : ''}`,
+    copyIn: `copy ${pair.targetTable} (${columnList(pair.columns)}) from stdin${copyWith(pair.format, freeze)}`,
+    format: pair.format,
     signal: options.signal,
     onChunk: progress.chunks('copy'),
   });
