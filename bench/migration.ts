@@ -62,6 +62,7 @@ interface Options {
   part: 'all' | 'copy' | 'sync';
   sourceDatabase: string;
   cursorIndexes: boolean;
+  batchRowsBelow?: number;
 }
 
 function parseOptions(): Options {
@@ -83,6 +84,7 @@ function parseOptions(): Options {
     )
     .option('--source-database <name>', 'database of the full-scale synthetic source', SOURCE)
     .option('--no-cursor-indexes', 'sync part: leave the cursor columns without an index (each sync scans every table)')
+    .option('--batch-rows-below <n>', 'sync part: batch tables below this many rows (default: the daily default; 0: none)', Number)
     .option('--keep-targets', 'keep the target databases at the end', false)
     .addOption(
       new Option(
@@ -265,6 +267,7 @@ async function runSync(context: Context, source: Source, options: Options): Prom
   const runs = await syncRuns(context, source, {
     parallelism: HEADLINE_PARALLELISM,
     cursorIndexes: options.cursorIndexes,
+    batchRowsBelow: options.batchRowsBelow,
   });
   console.log('\n== goals (daily sync) ==');
   for (const line of goalLines(syncGoals(runs))) console.log(line);

@@ -137,14 +137,15 @@ function report(label: string, run: WorkflowRun): void {
 export async function syncRuns(
   context: Context,
   source: Source,
-  options: { parallelism: number; cursorIndexes: boolean },
+  options: { parallelism: number; cursorIndexes: boolean; batchRowsBelow?: number },
 ): Promise<SyncRuns> {
-  const { parallelism } = options;
+  const { parallelism, batchRowsBelow } = options;
   await copySource(context.env, source);
   console.log(
     options.cursorIndexes ? await indexCursors(context.env, context.tables) : '  no index on the cursor columns',
   );
-  const run = (keepTarget: boolean) => runMigrationWorkflow({ ...context, ...SYNC_DATABASES, parallelism, keepTarget });
+  const run = (keepTarget: boolean) =>
+    runMigrationWorkflow({ ...context, ...SYNC_DATABASES, parallelism, keepTarget, batchRowsBelow });
   const full = await run(false);
   report(`full copy into an empty target, scale ${source.scale}`, full);
   const unchanged = await run(true);
