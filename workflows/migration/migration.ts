@@ -94,6 +94,8 @@ class MigrationRun {
   free: string[] = [];
   /** The source's row estimates (PrepareTarget's): below `batchRowsBelow`, tables are copied in one batch. */
   estimatedRows: Record<string, number> = {};
+  /** Target tables (`schema.name`) this run created: their first copy is a full one, left to run in parallel. */
+  created = new Set<string>();
 
   constructor(
     private readonly input: MigrationInput,
@@ -161,8 +163,9 @@ class MigrationRun {
   }
 
   /**
-   * The pending tables the source estimates below `batchRowsBelow` rows, in plan order, each of whose
-   * dependencies is done, free, or in the batch before it. Fewer than two: no batch.
+   * The pending tables the source estimates below `batchRowsBelow` rows whose target table was there before this
+   * run (later runs: syncs), in plan order, each of whose dependencies is done, free, or in the batch before it.
+   * Fewer than two: no batch.
    */
   smallTables(): TableSpec[] {
     const below = this.input.options.batchRowsBelow ?? 0;
@@ -173,7 +176,8 @@ class MigrationRun {
     for (const name of planMigration(this.tables).order) {
       const rows = this.estimatedRows[name] ?? -1;
       const table = this.tables.find((t) => t.name === name)!;
-      if (this.entry(name).state !== 'pending' || rows < 0 || rows >= below) continue;
+      const fresh = this.created.has(`${table.schema_out}.${table.name}`);
+      if (this.entry(name).state !== 'pending' || fresh || rows < 0 || rows >= below) continue;
       if (free.has(name) || table.depends_on.every(ready)) batch.push(table);
     }
     return batch.length > 1 ? batch : [];
@@ -277,6 +281,7 @@ export async function migrationWorkflow(raw: MigrationInput): Promise<MigrationR
   const schema = await orFail(schemaActivities.migrationPrepareTarget({ tables, recreate: input.options.recreate }));
   run.free = schema.withoutForeignKeys;
   run.estimatedRows = schema.estimatedRows ?? {};
+  run.created = new Set([...schema.created, ...schema.recreated]);
   await run.skipCompleted();
   await run.copyAll();
   await run.applyDeletes();
