@@ -93,7 +93,11 @@ function parseOptions(): Options {
     )
     .option('--source-database <name>', 'database of the full-scale synthetic source', SOURCE)
     .option('--no-cursor-indexes', 'sync part: leave the cursor columns without an index (each sync scans every table)')
-    .option('--batch-rows-below <n>', 'sync part: batch tables below this many rows (default: the daily default; 0: none)', Number)
+    .option(
+      '--batch-rows-below <n>',
+      'sync part: batch tables below this many rows (default: the daily default; 0: none)',
+      Number,
+    )
     .option('--keep-targets', 'keep the target databases at the end', false)
     .addOption(
       new Option(

@@ -44,7 +44,12 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
       onProgress: progressReporter(table.name, beat),
       signal,
     });
-    await recordCompleted(targetPg, { runKey: input.runKey, table: table.name, rows: result.rows, checksum: result.checksum });
+    await recordCompleted(targetPg, {
+      runKey: input.runKey,
+      table: table.name,
+      rows: result.rows,
+      checksum: result.checksum,
+    });
     return result;
   }
 
