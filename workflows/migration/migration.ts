@@ -6,7 +6,7 @@ import { heartbeatingActivity } from '../shared/heartbeat';
 import { connectionRetry } from '../shared/retry';
 import { parseMigrationConfig } from './config';
 import { MIGRATION_NON_RETRYABLE, MigrationConfigError } from './errors';
-import { planMigration, readyTables } from './plan';
+import { planMigration, readyTables, smallTableBatch } from './plan';
 import { copyProgressSignal, migrationProgressQuery } from './progress';
 import {
   migrationInputSchema,
@@ -162,25 +162,18 @@ class MigrationRun {
     }
   }
 
-  /**
-   * The pending tables the source estimates below `batchRowsBelow` rows whose target table was there before this
-   * run (later runs: syncs), in plan order, each of whose dependencies is done, free, or in the batch before it.
-   * Fewer than two: no batch.
-   */
   smallTables(): TableSpec[] {
-    const below = this.input.options.batchRowsBelow ?? 0;
-    const free = new Set(this.free);
-    const batch: TableSpec[] = [];
-    const inBatch = (name: string) => batch.some((table) => table.name === name);
-    const ready = (dep: string) => inBatch(dep) || !this.progress.has(dep) || isDone(this.entry(dep));
-    for (const name of planMigration(this.tables).order) {
-      const rows = this.estimatedRows[name] ?? -1;
-      const table = this.tables.find((t) => t.name === name)!;
-      const fresh = this.created.has(`${table.schema_out}.${table.name}`);
-      if (this.entry(name).state !== 'pending' || fresh || rows < 0 || rows >= below) continue;
-      if (free.has(name) || table.depends_on.every(ready)) batch.push(table);
-    }
-    return batch.length > 1 ? batch : [];
+    const names = (predicate: (entry: TableProgress) => boolean) =>
+      this.tables.map((t) => t.name).filter((name) => predicate(this.entry(name)));
+    return smallTableBatch({
+      tables: this.tables,
+      pending: names((entry) => entry.state === 'pending'),
+      done: names(isDone),
+      estimatedRows: this.estimatedRows,
+      below: this.input.options.batchRowsBelow ?? 0,
+      created: this.created,
+      free: this.free,
+    });
   }
 
   private async copyBatch(tables: TableSpec[]): Promise<void> {
