@@ -2,6 +2,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { BinaryRowCounter, type CopyFormat } from './copy-format';
 
 export interface CopyCounts {
   rows: number;
@@ -10,11 +11,13 @@ export interface CopyCounts {
 
 export interface StreamCopyOptions {
   source: pg.PoolClient;
-  /** `COPY (...) TO STDOUT`, text format. */
+  /** `COPY (...) TO STDOUT`, in `format`. */
   copyOut: string;
   target: pg.PoolClient;
-  /** `COPY ... FROM STDIN`, text format. */
+  /** `COPY ... FROM STDIN`, in `format`. */
   copyIn: string;
+  /** Of both statements (they must say it themselves); default text. */
+  format?: CopyFormat;
   signal?: AbortSignal;
   onChunk?: (counts: CopyCounts) => void;
 }
@@ -34,9 +37,13 @@ export function countRows(chunk: Buffer): number {
  */
 export async function streamCopy(options: StreamCopyOptions): Promise<CopyCounts> {
   const counts: CopyCounts = { rows: 0, bytes: 0 };
+  const binary = options.format === 'binary' ? new BinaryRowCounter() : undefined;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      counts.rows += countRows(chunk);
+      if (binary) {
+        binary.feed(chunk);
+        counts.rows = binary.rows;
+      } else counts.rows += countRows(chunk);
       counts.bytes += chunk.length;
       try {
         options.onChunk?.({ ...counts });

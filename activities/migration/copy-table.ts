@@ -14,6 +14,7 @@ import type {
 import { columnList, quoteIdent } from './catalog';
 import { ProgressTracker, type CopyProgress } from './copy-progress';
 import { inTransactions, type Sessions } from './copy-session';
+import { copyWith } from './copy-format';
 import { streamCopy } from './copy-stream';
 import { addDeletedFlag, countMissing, removeMissing } from './deletes';
 import {
@@ -22,6 +23,7 @@ import {
   recordBaseline,
   syncIncrementally,
   TooManyDifferences,
+  unindexedCursorNote,
   type Incremental,
 } from './incremental-sync';
 import { keyMatch, STAGE_TABLE, stageSourceRows, upsertChanges } from './sync-table';
@@ -84,7 +86,10 @@ export async function copyTable(options: CopyTableOptions): Promise<CopyTableOut
       const pair = await describePair(sessions, options.table);
       const plan = choosePlan(options.mode, pair);
       const eligibility = pair.primaryKey.length ? await incrementalOf(sessions.source, options.table, pair) : {};
-      const run: Run = { sessions, pair, options, progress, notes: plan.notes, keys, ...eligibility };
+      const notes = [...plan.notes];
+      if (eligibility.incremental && !eligibility.incremental.indexed)
+        notes.push(unindexedCursorNote(options.table, eligibility.incremental.column));
+      const run: Run = { sessions, pair, options, progress, notes, keys, ...eligibility };
       return plan.kind === 'sync' ? syncRows(run) : replaceRows(run, plan.clear);
     });
     progress.report({ phase: 'done' });
@@ -117,16 +122,20 @@ function choosePlan(mode: CopyMode, pair: TablePair): Plan {
 
 async function replaceRows(run: Run, clear: 'none' | 'truncate' | 'delete'): Promise<CopyTableOutcome> {
   const { sessions, pair, options, progress } = run;
-  if (clear !== 'none') {
-    const sql = clear === 'truncate' ? `truncate ${pair.targetTable}` : `delete from ${pair.targetTable}`;
+  // Truncated in this transaction (an empty table too, when nothing references it), the table takes its rows
+  // frozen: written once, never rewritten by a vacuum, and at once all-visible (index-only scans count its keys).
+  const freeze = pair.plainTable && (clear === 'truncate' || (clear === 'none' && pair.referencedBy.length === 0));
+  if (clear !== 'none' || freeze) {
+    const sql = clear === 'delete' ? `delete from ${pair.targetTable}` : `truncate ${pair.targetTable}`;
     await progress.step('clear', () => sessions.target.query(sql));
   }
   progress.report({ phase: 'copy' });
   const copied = await streamCopy({
     source: sessions.source,
-    copyOut: `copy (select ${columnList(pair.columns)} from ${pair.sourceTable}) to stdout`,
+    copyOut: `copy (select ${columnList(pair.columns)} from ${pair.sourceTable}) to stdout${copyWith(pair.format)}`,
     target: sessions.target,
-    copyIn: `copy ${pair.targetTable} (${columnList(pair.columns)}) from stdin`,
+    copyIn: `copy ${pair.targetTable} (${columnList(pair.columns)}) from stdin${copyWith(pair.format, freeze)}`,
+    format: pair.format,
     signal: options.signal,
     onChunk: progress.chunks('copy'),
   });

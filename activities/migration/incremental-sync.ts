@@ -10,7 +10,7 @@ import {
   type TableSpec,
   type VerifyMode,
 } from '../../workflows/migration/types';
-import { describeColumns, quoteIdent } from './catalog';
+import { describeColumns, qualified, quoteIdent } from './catalog';
 import type { ProgressTracker } from './copy-progress';
 import type { Sessions } from './copy-session';
 import {
@@ -42,7 +42,25 @@ export interface Incremental {
   overlapSeconds: number;
   /** The writers' zone of a timestamp without time zone, when the config names it. */
   timeZone?: string;
+  /** Whether a source index leads with the cursor column: without one, every sync scans the whole table. */
+  indexed: boolean;
 }
+
+/** Whether an index of `schema.table` (not partial) starts with `column`. */
+async function leadsAnIndex(db: pg.PoolClient, schema: string, table: string, column: string): Promise<boolean> {
+  const { rows } = await db.query<{ indexed: boolean }>(
+    `select exists (select from pg_index i
+                      join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+                     where i.indrelid = $1::regclass and a.attname = $2 and i.indpred is null) as indexed`,
+    [qualified(schema, table), column],
+  );
+  return rows[0]!.indexed;
+}
+
+/** The warning a cursor without an index earns (the migration never changes the source's schema itself). */
+export const unindexedCursorNote = (spec: TableSpec, column: string) =>
+  `warning: no index on the sync cursor ${spec.schema_in}.${spec.name} (${column}): each sync reads the whole table ` +
+  `(README "Incremental sync")`;
 
 /** Whether the table can sync incrementally; a config naming a column the table cannot use is an error. */
 export async function incrementalOf(
@@ -75,6 +93,7 @@ export async function incrementalOf(
       type: info.typeName,
       overlapSeconds: sync.overlap_seconds ?? DEFAULT_OVERLAP_SECONDS,
       ...(sync.time_zone ? { timeZone: sync.time_zone } : {}),
+      indexed: await leadsAnIndex(db, spec.schema_in, spec.name, column),
     },
   };
 }

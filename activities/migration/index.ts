@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { withKeepAlive } from '../../common/heartbeat';
 import type { ActivityDeps } from '../deps';
-import { MigrationConfigError } from '../../workflows/migration/errors';
+import { MIGRATION_NON_RETRYABLE, MigrationConfigError } from '../../workflows/migration/errors';
 import type { CopyProgressReport } from '../../workflows/migration/progress';
 import type { CopyMode, DeleteMode, TableSpec, VerifyMode } from '../../workflows/migration/types';
 import { tableExists } from './catalog';
@@ -11,7 +11,48 @@ import { progressReporter } from './progress-reporter';
 import { ensureSyncState } from './sync-state';
 import { finishTargetSchema, prepareTargetSchema } from './target-schema';
 
+interface CopyInput {
+  mode: CopyMode;
+  deletes: DeleteMode;
+  runKey: string;
+  verify?: VerifyMode;
+}
+
+/** A batched table: its outcome, or the error that ended the batch (it failed for good). */
+export interface BatchEntry {
+  table: string;
+  outcome?: CopyTableOutcome;
+  error?: string;
+  elapsedMs: number;
+}
+
 export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
+  async function copyAndRecord(
+    input: CopyInput,
+    table: TableSpec,
+    beat: (report: CopyProgressReport) => void,
+    signal: AbortSignal,
+  ): Promise<CopyTableOutcome> {
+    const result = await copyTable({
+      source: sourcePg,
+      target: targetPg,
+      table,
+      mode: input.mode,
+      deletes: input.deletes,
+      deferDeletes: true,
+      verify: input.verify,
+      onProgress: progressReporter(table.name, beat),
+      signal,
+    });
+    await recordCompleted(targetPg, {
+      runKey: input.runKey,
+      table: table.name,
+      rows: result.rows,
+      checksum: result.checksum,
+    });
+    return result;
+  }
+
   return {
     /** Every table of the config must exist in the source; names each one that does not. */
     async migrationCheckSource({ tables }: { tables: TableSpec[] }): Promise<void> {
@@ -58,37 +99,36 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
      * One table, all or nothing, verified; recorded in the ledger so a rerun of the run skips it.
      * Deletes wait for migrationApplyDeletes, since children are synced after their parents.
      */
-    async migrationCopyTable(input: {
-      table: TableSpec;
-      mode: CopyMode;
-      deletes: DeleteMode;
-      runKey: string;
-      verify?: VerifyMode;
-    }): Promise<CopyTableOutcome> {
+    async migrationCopyTable(input: CopyInput & { table: TableSpec }): Promise<CopyTableOutcome> {
       const signal = Context.current().cancellationSignal;
       return withKeepAlive<CopyProgressReport, CopyTableOutcome>(
-        async (beat) => {
-          const result = await copyTable({
-            source: sourcePg,
-            target: targetPg,
-            table: input.table,
-            mode: input.mode,
-            deletes: input.deletes,
-            deferDeletes: true,
-            verify: input.verify,
-            onProgress: progressReporter(input.table.name, beat),
-            signal,
-          });
-          await recordCompleted(targetPg, {
-            runKey: input.runKey,
-            table: input.table.name,
-            rows: result.rows,
-            checksum: result.checksum,
-          });
-          return result;
-        },
+        (beat) => copyAndRecord(input, input.table, beat, signal),
         { table: input.table.name, rows: 0, bytes: 0, elapsedMs: 0 },
       ); // a copy restarts: no cursor to keep
+    },
+
+    /**
+     * Small tables one after another in one activity (each in its own transactions, as migrationCopyTable):
+     * one task instead of one per table. A table that fails for good ends the batch, with its error; an error
+     * a retry may fix fails the activity, whose retry copies the batch again (syncs are idempotent).
+     */
+    async migrationCopyTables(input: CopyInput & { tables: TableSpec[] }): Promise<BatchEntry[]> {
+      const signal = Context.current().cancellationSignal;
+      return withKeepAlive<CopyProgressReport, BatchEntry[]>(async (beat) => {
+        const entries: BatchEntry[] = [];
+        for (const table of input.tables) {
+          const started = Date.now();
+          try {
+            const outcome = await copyAndRecord(input, table, beat, signal);
+            entries.push({ table: table.name, outcome, elapsedMs: Date.now() - started });
+          } catch (error) {
+            if (!(error instanceof Error) || !MIGRATION_NON_RETRYABLE.includes(error.name)) throw error;
+            entries.push({ table: table.name, error: error.message, elapsedMs: Date.now() - started });
+            break;
+          }
+        }
+        return entries;
+      });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { columnList, quoteIdent } from './catalog';
 import type { Sessions } from './copy-session';
+import { copyWith } from './copy-format';
 import { streamCopy, type CopyCounts } from './copy-stream';
 import { DELETED_FLAG_COLUMN, type TablePair } from './table-pair';
 
@@ -36,9 +37,10 @@ export async function stageSourceRows(sessions: Sessions, request: StageRequest)
   const where = request.where ? ` t where ${request.where}` : '';
   const counts = await streamCopy({
     source: sessions.source,
-    copyOut: `copy (select ${columnList(columns, where ? 't' : undefined)} from ${pair.sourceTable}${where}) to stdout`,
+    copyOut: `copy (select ${columnList(columns, where ? 't' : undefined)} from ${pair.sourceTable}${where}) to stdout${copyWith(pair.format)}`,
     target: sessions.target,
-    copyIn: `copy ${STAGE_TABLE} (${list}) from stdin`,
+    copyIn: `copy ${STAGE_TABLE} (${list}) from stdin${copyWith(pair.format)}`,
+    format: pair.format,
     signal: request.signal,
     onChunk: request.onChunk,
   });

@@ -32,6 +32,8 @@ export interface PrepareResult {
    * foreign keys come after the rows): they may load before the tables they depend on.
    */
   withoutForeignKeys: string[];
+  /** Config table name -> the source's row estimate (its statistics; -1: never analyzed). */
+  estimatedRows?: Record<string, number>;
 }
 
 type Plan = 'create' | 'reuse' | 'recreate';
@@ -150,10 +152,22 @@ async function hasForeignKeys(db: pg.PoolClient, table: QualifiedName): Promise<
 /** Idempotent: creates what is missing, reuses compatible tables, all in one target transaction. */
 export async function prepareTargetSchema(input: PrepareInput): Promise<PrepareResult> {
   const schemasIn = unique(input.tables.map((spec) => spec.schema_in));
-  const { tables, notReplicated } = await withQualifiedNames(input.source, async (db) => ({
+  const { tables, notReplicated, estimatedRows } = await withQualifiedNames(input.source, async (db) => ({
     tables: await readSourceTables(db, input.tables),
     notReplicated: await readNotReplicated(db, schemasIn),
+    estimatedRows: await readEstimatedRows(db, input.tables),
   }));
   const result = await withQualifiedNames(input.target, (db) => applyPreData(db, tables, input.recreate ?? false));
-  return { ...result, notReplicated };
+  return { ...result, notReplicated, estimatedRows };
+}
+
+/** The planner's row estimate of each source table: free to read, good enough to tell small tables from big ones. */
+async function readEstimatedRows(db: pg.PoolClient, specs: PrepareInput['tables']): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ name: string; estimate: string }>(
+    `select n.name, coalesce(c.reltuples, -1)::bigint::text as estimate
+       from unnest($1::text[], $2::text[]) as n(name, qualified)
+       left join pg_class c on c.oid = to_regclass(n.qualified)`,
+    [specs.map((spec) => spec.name), specs.map((spec) => quotedName({ schema: spec.schema_in, name: spec.name }))],
+  );
+  return Object.fromEntries(rows.map((row) => [row.name, Number(row.estimate)]));
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { REPO_ROOT, type Env } from '../../common/env';
-import type { MigrationResult, TableSpec } from '../../workflows/migration/types';
+import { DEFAULT_MIGRATION_OPTIONS, type MigrationResult, type TableSpec } from '../../workflows/migration/types';
 import { adminUrl } from '../../stack/postgres';
 import { COMPILED_WORKER, startWorkerProcess } from '../../stack/worker-process';
 import { migrationWorkflow } from '../../workflows';
@@ -38,6 +38,8 @@ export interface WorkflowRunOptions {
   nodeFlags?: string[];
   /** Sync into the target as it is (default: recreated empty first, a full copy). */
   keepTarget?: boolean;
+  /** Small tables batched in one activity (the daily default unless given; 0: none). */
+  batchRowsBelow?: number;
 }
 
 /** How the bench starts its worker: compiled JS as deployed (buildWorker first), young generation kept small. */
@@ -95,7 +97,13 @@ function execute(options: WorkflowRunOptions, taskQueue: string, workflowId: str
       {
         configName: 'bench',
         tables: options.tables,
-        options: { mode: 'auto', deletes: 'delete', parallelism: options.parallelism, recreate: false },
+        options: {
+          mode: 'auto',
+          deletes: 'delete',
+          parallelism: options.parallelism,
+          recreate: false,
+          batchRowsBelow: options.batchRowsBelow ?? DEFAULT_MIGRATION_OPTIONS.batchRowsBelow,
+        },
       },
     ],
   });

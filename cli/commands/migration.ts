@@ -94,6 +94,7 @@ async function runMigration(env: Env, client: Client, input: MigrationInput, glo
   emit(globals, outcome, () => [
     `\nmigration ${input.configName}: ${summary?.status ?? 'failed'}`,
     ...(summary?.tables ?? []).map(tableLine),
+    ...new Set((summary?.tables ?? []).flatMap((table) => table.notes ?? []).map((note) => `  note: ${note}`)),
     ...(summary?.notReplicated.length
       ? [`not replicated (${summary.notReplicated.length}): ${summary.notReplicated.join(', ')}`]
       : []),

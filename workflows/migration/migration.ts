@@ -6,7 +6,7 @@ import { heartbeatingActivity } from '../shared/heartbeat';
 import { connectionRetry } from '../shared/retry';
 import { parseMigrationConfig } from './config';
 import { MIGRATION_NON_RETRYABLE, MigrationConfigError } from './errors';
-import { planMigration, readyTables } from './plan';
+import { planMigration, readyTables, smallTableBatch } from './plan';
 import { copyProgressSignal, migrationProgressQuery } from './progress';
 import {
   migrationInputSchema,
@@ -15,6 +15,7 @@ import {
   type TableProgress,
   type TableSpec,
 } from './types';
+import type { CopyTableOutcome } from '../../activities/migration/copy-table';
 
 const MIGRATION_RETRY = connectionRetry(MIGRATION_NON_RETRYABLE);
 
@@ -82,12 +83,19 @@ const isDone = (entry: TableProgress) => entry.state === 'copied' || entry.state
 /** Runs recorded before it call the delete step for every synced table; later ones skip those with nothing to delete. */
 export const SKIP_EMPTY_DELETES_PATCH = 'migration-skip-empty-deletes';
 
+/** Runs recorded before it copy every table in an activity of its own; later ones batch the small tables. */
+export const BATCH_SMALL_TABLES_PATCH = 'migration-batch-small-tables';
+
 class MigrationRun {
   failure?: { table: string; message: string };
   /** Per table copied in this run: target rows its copy found gone from the source, left to the delete step. */
   private readonly pendingDeletes = new Map<string, number>();
   /** Tables whose target has no foreign key yet: their load order is free (keys and FKs come after the rows). */
   free: string[] = [];
+  /** The source's row estimates (PrepareTarget's): below `batchRowsBelow`, tables are copied in one batch. */
+  estimatedRows: Record<string, number> = {};
+  /** Target tables (`schema.name`) this run created: their first copy is a full one, left to run in parallel. */
+  created = new Set<string>();
 
   constructor(
     private readonly input: MigrationInput,
@@ -101,7 +109,10 @@ class MigrationRun {
   }
 
   private fail(table: TableSpec, error: unknown): void {
-    const { message } = directCause(error);
+    this.failWith(table, directCause(error).message);
+  }
+
+  private failWith(table: TableSpec, message: string): void {
     this.failure ??= { table: `${table.schema_out}.${table.name}`, message };
     Object.assign(this.entry(table.name), { state: 'failed', error: message });
   }
@@ -114,33 +125,77 @@ class MigrationRun {
     }
   }
 
+  private copyInput() {
+    const { options } = this.input;
+    return {
+      mode: options.mode,
+      deletes: options.deletes,
+      runKey: this.runKey,
+      ...(options.verify ? { verify: options.verify } : {}),
+    };
+  }
+
+  private copied(table: TableSpec, result: CopyTableOutcome): void {
+    const entry = this.entry(table.name);
+    Object.assign(entry, {
+      state: 'copied',
+      mode: result.mode,
+      rows: result.rows,
+      bytes: result.bytes,
+      changes: result.changes,
+    });
+    if (result.notes.length) entry.notes = result.notes;
+    if (result.sync) entry.sync = result.sync;
+    this.pendingDeletes.set(table.name, result.pendingDeletes);
+  }
+
   private async copyOne(table: TableSpec): Promise<void> {
     const entry = this.entry(table.name);
     const started = Date.now();
     entry.state = 'running';
     try {
-      const { options } = this.input;
-      const result = await tableActivities.migrationCopyTable({
-        table,
-        mode: options.mode,
-        deletes: options.deletes,
-        runKey: this.runKey,
-        ...(options.verify ? { verify: options.verify } : {}),
-      });
-      Object.assign(entry, {
-        state: 'copied',
-        mode: result.mode,
-        rows: result.rows,
-        bytes: result.bytes,
-        changes: result.changes,
-      });
-      if (result.notes.length) entry.notes = result.notes;
-      if (result.sync) entry.sync = result.sync;
-      this.pendingDeletes.set(table.name, result.pendingDeletes);
+      this.copied(table, await tableActivities.migrationCopyTable({ table, ...this.copyInput() }));
     } catch (error) {
       this.fail(table, error);
     } finally {
       entry.elapsedMs = Date.now() - started;
+    }
+  }
+
+  smallTables(): TableSpec[] {
+    const names = (predicate: (entry: TableProgress) => boolean) =>
+      this.tables.map((t) => t.name).filter((name) => predicate(this.entry(name)));
+    return smallTableBatch({
+      tables: this.tables,
+      pending: names((entry) => entry.state === 'pending'),
+      done: names(isDone),
+      estimatedRows: this.estimatedRows,
+      below: this.input.options.batchRowsBelow ?? 0,
+      created: this.created,
+      free: this.free,
+    });
+  }
+
+  private async copyBatch(tables: TableSpec[]): Promise<void> {
+    const started = Date.now();
+    for (const table of tables) this.entry(table.name).state = 'running';
+    try {
+      const entries = await tableActivities.migrationCopyTables({ tables, ...this.copyInput() });
+      for (const { table: name, outcome, error, elapsedMs } of entries) {
+        const table = tables.find((t) => t.name === name)!;
+        if (outcome) this.copied(table, outcome);
+        else this.failWith(table, error ?? 'failed');
+        this.entry(name).elapsedMs = elapsedMs;
+      }
+    } catch (error) {
+      const first = tables.find((table) => this.entry(table.name).state === 'running');
+      if (first) this.fail(first, error);
+    } finally {
+      for (const table of tables) {
+        const entry = this.entry(table.name);
+        if (entry.state === 'running') Object.assign(entry, { state: 'pending', elapsedMs: 0 });
+        else if (entry.state === 'failed') entry.elapsedMs ||= Date.now() - started;
+      }
     }
   }
 
@@ -149,15 +204,22 @@ class MigrationRun {
     const running = new Map<string, Promise<void>>();
     const names = (predicate: (entry: TableProgress) => boolean) =>
       this.tables.map((t) => t.name).filter((name) => predicate(this.entry(name)));
+    // The small tables, as one activity that takes one of the `parallelism` slots while it runs.
+    const batch = this.smallTables();
+    if (batch.length && patched(BATCH_SMALL_TABLES_PATCH)) {
+      const copying = this.copyBatch(batch).finally(() => batch.forEach((table) => running.delete(table.name)));
+      for (const table of batch) running.set(table.name, copying);
+    }
     for (;;) {
       if (!this.failure) {
+        const batched = batch.filter((table) => running.has(table.name)).length;
         const ready = readyTables({
           tables: this.tables,
           done: names(isDone),
           running: [...running.keys()],
           excluded: names((entry) => entry.state === 'failed'),
           free: this.free,
-          parallelism: this.input.options.parallelism,
+          parallelism: this.input.options.parallelism + Math.max(0, batched - 1),
         });
         for (const name of ready) {
           const table = this.tables.find((t) => t.name === name)!;
@@ -211,6 +273,8 @@ export async function migrationWorkflow(raw: MigrationInput): Promise<MigrationR
   await orFail(schemaActivities.migrationCheckSource({ tables }));
   const schema = await orFail(schemaActivities.migrationPrepareTarget({ tables, recreate: input.options.recreate }));
   run.free = schema.withoutForeignKeys;
+  run.estimatedRows = schema.estimatedRows ?? {};
+  run.created = new Set([...schema.created, ...schema.recreated]);
   await run.skipCompleted();
   await run.copyAll();
   await run.applyDeletes();

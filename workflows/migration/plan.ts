@@ -114,3 +114,40 @@ export function dependents(tables: TableSpec[], name: string): string[] {
   found.delete(name);
   return [...found].sort();
 }
+
+export interface BatchQuery {
+  tables: TableSpec[];
+  /** Tables still to copy. */
+  pending: Iterable<string>;
+  /** Tables copied already (or outside `tables`: they count as done). */
+  done: Iterable<string>;
+  /** Config name -> the source's row estimate (-1: unknown). */
+  estimatedRows: Record<string, number>;
+  below: number;
+  /** Target tables (`schema.name`) created by this run: their first copy is a full one, left to run in parallel. */
+  created: Iterable<string>;
+  free?: Iterable<string>;
+}
+
+/**
+ * The small tables copied together in one activity: pending, estimated below `below` rows, their target there
+ * before this run, in plan order, each of whose dependencies is done, free or before it in the batch. Fewer
+ * than two: none.
+ */
+export function smallTableBatch(query: BatchQuery): TableSpec[] {
+  const pending = new Set(query.pending);
+  const done = new Set(query.done);
+  const created = new Set(query.created);
+  const free = new Set(query.free ?? []);
+  const known = new Set(query.tables.map((table) => table.name));
+  const batch: TableSpec[] = [];
+  const ready = (dep: string) => !known.has(dep) || done.has(dep) || batch.some((table) => table.name === dep);
+  for (const name of planMigration(query.tables).order) {
+    const table = query.tables.find((t) => t.name === name)!;
+    const rows = query.estimatedRows[name] ?? -1;
+    if (!pending.has(name) || created.has(`${table.schema_out}.${table.name}`) || rows < 0 || rows >= query.below)
+      continue;
+    if (free.has(name) || table.depends_on.every(ready)) batch.push(table);
+  }
+  return batch.length > 1 ? batch : [];
+}

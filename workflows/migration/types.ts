@@ -83,6 +83,11 @@ export const migrationOptionsSchema = z.strictObject({
   recreate: z.boolean(),
   /** After an incremental sync: `auto` checks the rows it touched, and the whole table once a week; `full` always. */
   verify: verifyModeSchema.optional(),
+  /**
+   * Tables the source's statistics estimate below this many rows are copied one after another in one activity
+   * (each still in its own transactions, verified and recorded): one task instead of one each. 0 or absent: none.
+   */
+  batchRowsBelow: z.number().int().min(0).optional(),
 });
 
 export type MigrationOptions = z.infer<typeof migrationOptionsSchema>;
@@ -93,6 +98,7 @@ export const DEFAULT_MIGRATION_OPTIONS: MigrationOptions = {
   deletes: 'delete',
   parallelism: 2,
   recreate: false,
+  batchRowsBelow: 200_000,
 };
 
 /** A config's name (e.g. its file name without extension): part of the workflow id. */

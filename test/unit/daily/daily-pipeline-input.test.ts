@@ -6,7 +6,13 @@ describe('daily pipeline input', () => {
     const input = await dailyPipelineInput({ businessDate: '2026-11-26' });
     expect(input.configName).toBe('dvd_rental');
     expect(input.migration.tables).toHaveLength(15);
-    expect(input.migration.options).toEqual({ mode: 'auto', deletes: 'delete', parallelism: 2, recreate: false });
+    expect(input.migration.options).toEqual({
+      mode: 'auto',
+      deletes: 'delete',
+      parallelism: 2,
+      recreate: false,
+      batchRowsBelow: 200_000,
+    });
     expect(input.geocoding?.providers).toEqual(['offline']);
     expect(input.goldenRecord.views.map((view) => view.materialized_view)).toEqual([
       'customers_mv',

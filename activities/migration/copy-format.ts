@@ -1,0 +1,122 @@
+// Binary COPY between servers of one major version: no value is printed on one side and parsed on the other
+// (timestamps and numerics cost most as text). Used only for columns whose binary form both sides read alike.
+import type pg from 'pg';
+
+export type CopyFormat = 'text' | 'binary';
+
+/**
+ * Per column, what its binary form depends on, or null when it is not portable: a pg_catalog base type
+ * (through domains) with a send function, arrays of such; an enum (sent as its label). Composite types and
+ * arrays of user types carry their type OIDs, which differ between servers.
+ */
+async function binaryForms(db: pg.PoolClient, table: string): Promise<Map<string, string | null>> {
+  const { rows } = await db.query<{ name: string; form: string | null }>(
+    `with recursive col(name, type) as (
+       select a.attname, a.atttypid from pg_attribute a
+        where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped
+       union all
+       select col.name, t.typbasetype from col join pg_type t on t.oid = col.type where t.typtype = 'd'
+     )
+     select col.name,
+            case when t.typtype = 'e' then 'enum'
+                 when t.typtype = 'b' and t.typnamespace = 'pg_catalog'::regnamespace and t.typsend::oid <> 0
+                      and (t.typelem = 0 or e.typnamespace = 'pg_catalog'::regnamespace)
+                 then t.oid::regtype::text
+            end as form
+       from col join pg_type t on t.oid = col.type left join pg_type e on e.oid = t.typelem
+      where t.typtype <> 'd'`,
+    [table],
+  );
+  return new Map(rows.map((row) => [row.name, row.form]));
+}
+
+const majorVersion = async (db: pg.PoolClient) =>
+  (await db.query<{ major: number }>(`select current_setting('server_version_num')::int / 10000 as major`)).rows[0]!
+    .major;
+
+/** Binary when both servers are of one major version and every copied column has the same portable form. */
+export async function copyFormatOf(
+  sessions: { source: pg.PoolClient; target: pg.PoolClient },
+  tables: { sourceTable: string; targetTable: string },
+  columns: readonly string[],
+): Promise<CopyFormat> {
+  const [sourceMajor, targetMajor, source, target] = await Promise.all([
+    majorVersion(sessions.source),
+    majorVersion(sessions.target),
+    binaryForms(sessions.source, tables.sourceTable),
+    binaryForms(sessions.target, tables.targetTable),
+  ]);
+  if (sourceMajor !== targetMajor) return 'text';
+  const portable = columns.every((column) => {
+    const form = source.get(column);
+    return form != null && form === target.get(column);
+  });
+  return portable ? 'binary' : 'text';
+}
+
+/** `COPY ... WITH (...)` options, or nothing. */
+export function copyWith(format: CopyFormat, freeze = false): string {
+  const options = [...(format === 'binary' ? ['format binary'] : []), ...(freeze ? ['freeze'] : [])];
+  return options.length ? ` with (${options.join(', ')})` : '';
+}
+
+const HEADER_BYTES = 19; // signature (11), flags (4), header extension length (4)
+
+/**
+ * Counts the tuples of a binary COPY stream chunk by chunk (for progress): each is a 16-bit field count
+ * (-1 ends the data) followed by, per field, a 32-bit length (-1: NULL) and that many bytes.
+ */
+export class BinaryRowCounter {
+  rows = 0;
+  private state: 'header' | 'tuple' | 'field' | 'end' = 'header';
+  private skip = 0;
+  private fieldsLeft = 0;
+  private carry: Buffer = Buffer.alloc(0);
+
+  private needs(): number {
+    return this.state === 'header' ? HEADER_BYTES : this.state === 'tuple' ? 2 : 4;
+  }
+
+  private take(word: Buffer): void {
+    if (this.state === 'header') {
+      this.skip = word.readUInt32BE(15);
+      this.state = 'tuple';
+    } else if (this.state === 'tuple') {
+      const fields = word.readInt16BE(0);
+      if (fields === -1) return void (this.state = 'end');
+      this.rows++;
+      this.fieldsLeft = fields;
+      if (fields > 0) this.state = 'field';
+    } else {
+      const length = word.readInt32BE(0);
+      if (length > 0) this.skip = length;
+      if (--this.fieldsLeft === 0) this.state = 'tuple';
+    }
+  }
+
+  feed(chunk: Buffer): void {
+    let at = 0;
+    while (at < chunk.length && this.state !== 'end') {
+      if (this.skip > 0) {
+        const skipped = Math.min(this.skip, chunk.length - at);
+        this.skip -= skipped;
+        at += skipped;
+        continue;
+      }
+      const need = this.needs();
+      if (this.carry.length === 0 && chunk.length - at >= need) {
+        this.take(chunk.subarray(at, at + need));
+        at += need;
+        continue;
+      }
+      const taken = Math.min(need - this.carry.length, chunk.length - at);
+      this.carry = Buffer.concat([this.carry, chunk.subarray(at, at + taken)]);
+      at += taken;
+      if (this.carry.length === need) {
+        const word = this.carry;
+        this.carry = Buffer.alloc(0);
+        this.take(word);
+      }
+    }
+  }
+}

@@ -1,0 +1,132 @@
+// The worker SIGKILLed between a sync's rows and its watermark: the copy's transaction has upserted the day's
+// changes and waits at the watermark write (a trigger takes an advisory lock the test holds) when its worker
+// dies. The retry, on a new worker, neither loses nor doubles a row.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type pg from 'pg';
+import { connectClient } from '../../../common/temporal-client';
+import { tableChecksum } from '../../../dataset/checksum';
+import type { WorkerProcess } from '../../../stack/worker-process';
+import { migrationWorkflow } from '../../../workflows';
+import type { MigrationResult, TableSpec } from '../../../workflows/migration/types';
+import { DEFAULT_OPTIONS } from '../../support/migration-run';
+import { faultStack, startWorker, type FaultStack } from '../../support/worker-faults';
+
+const TABLE: TableSpec = {
+  name: 'kept',
+  schema_in: 'public',
+  schema_out: 'dvd_rental',
+  depends_on: [],
+  sync: { cursor: 'at' },
+};
+const LOCK = 4242;
+
+let stack: FaultStack;
+let client: Client;
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  stack = await faultStack('sync_kill');
+  client = await connectClient(stack.env);
+  await stack.source
+    .query(`create table kept (id int primary key, v text not null, at timestamptz not null default now());
+                            insert into kept (id, v, at) select g, 'v' || g, now() - interval '1 day' from generate_series(1, 1000) g`);
+}, 180_000);
+
+afterAll(async () => {
+  for (const worker of workers) await worker.stop().catch(() => undefined);
+  await client?.connection.close();
+  await Promise.all([stack?.source.end(), stack?.target.end()]);
+});
+
+async function start() {
+  const worker = await startWorker(stack);
+  workers.push(worker);
+  return worker;
+}
+
+const migrate = (trial: string) =>
+  client.workflow.start(migrationWorkflow, {
+    taskQueue: stack.taskQueue,
+    workflowId: `migration-${trial}-${randomUUID()}`,
+    args: [{ configName: 'sync-kill', tables: [TABLE], options: { ...DEFAULT_OPTIONS, mode: 'auto' } }],
+  });
+
+/** Attempts of the run's copy activity (its started event records the last one). */
+async function copyAttempts(handle: WorkflowHandle): Promise<number> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const scheduled = events.find(
+    (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'migrationCopyTable',
+  );
+  const started = events.find(
+    (event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled?.eventId),
+  );
+  return started?.activityTaskStartedEventAttributes?.attempt ?? 0;
+}
+
+/** Polls until a target backend waits for the test's advisory lock: the sync's rows are in, its watermark is next. */
+async function waitForBlockedWatermark(target: pg.Pool): Promise<void> {
+  for (let tries = 0; tries < 600; tries++) {
+    const { rows } = await target.query(
+      `select 1 from pg_locks where locktype = 'advisory' and objid = $1 and not granted`,
+      [LOCK],
+    );
+    if (rows.length) return;
+    await sleep(100);
+  }
+  throw new Error('no sync reached the watermark write');
+}
+
+test('a worker killed after the rows, before the watermark commits: the rerun neither loses nor doubles a row', async () => {
+  const first = await start();
+  const full = (await (await migrate('sync-kill-full')).result()) as MigrationResult;
+  expect(full.tables[0]).toMatchObject({ state: 'copied', mode: 'full', rows: 1000 });
+  const { rows: before } = await stack.target.query<{ watermark: string }>(
+    `select watermark from _migration.sync_state where table_name = 'dvd_rental.kept'`,
+  );
+
+  await stack.source.query(`insert into kept (id, v) select g, 'new' || g from generate_series(1001, 1003) g;
+                            update kept set v = v || '!', at = now() where id in (10, 20);
+                            delete from kept where id = 30`);
+  await stack.target.query(`create function block_watermark() returns trigger language plpgsql as $$
+                              begin perform pg_advisory_xact_lock(${LOCK}); return new; end $$;
+                            create trigger block_watermark before insert or update on _migration.sync_state
+                              for each row execute function block_watermark()`);
+  const holder = await stack.target.connect();
+  try {
+    await holder.query('select pg_advisory_lock($1)', [LOCK]);
+    const handle = await migrate('sync-kill');
+    await waitForBlockedWatermark(stack.target);
+    const { rows: staged } = await stack.target.query<{ n: string }>(
+      `select count(*) as n from pg_stat_activity where query like 'insert into _migration.sync_state%' and wait_event = 'advisory'`,
+    );
+    expect(Number(staged[0]!.n)).toBe(1); // the copy waits at its watermark write
+    await first.kill(); // SIGKILL: the open transaction, rows upserted, watermark not written, is lost with it
+    await start();
+    await holder.query('select pg_advisory_unlock($1)', [LOCK]); // the lost backend ends, rolled back
+    const result = (await handle.result()) as MigrationResult;
+
+    expect(result.status).toBe('succeeded');
+    expect(await copyAttempts(handle)).toBe(2);
+    // the retry found all of the day's changes still to do: the killed attempt left nothing behind
+    expect(result.tables[0]).toMatchObject({
+      state: 'copied',
+      mode: 'sync',
+      rows: 5, // verified: the rows the cursor read (3 new, 2 updated)
+      changes: { inserted: 3, updated: 2, deleted: 1 },
+    });
+    const [source, target] = await Promise.all([
+      tableChecksum(stack.source, 'public', 'kept'),
+      tableChecksum(stack.target, 'dvd_rental', 'kept'),
+    ]);
+    expect(source.rows).toBe(1002);
+    expect(target).toEqual(source);
+    const { rows: after } = await stack.target.query<{ watermark: string }>(
+      `select watermark from _migration.sync_state where table_name = 'dvd_rental.kept'`,
+    );
+    expect(after[0]!.watermark > before[0]!.watermark).toBe(true);
+  } finally {
+    holder.release();
+  }
+}, 180_000);
