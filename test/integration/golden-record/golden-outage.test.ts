@@ -1,8 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, type Db } from 'mongodb';
 import pg from 'pg';
@@ -10,10 +5,9 @@ import type { Env } from '../../../common/env';
 import { upsertGoldenRecords } from '../../../activities/golden-record/upsert';
 import { ensureViews } from '../../../activities/golden-record/views';
 import { GOLDEN_RECORD_COLLECTION } from '../../../activities/golden-record/collections';
-import { mongoAnswers } from '../../../stack/ferretdb';
-import { adminUrl } from '../../../stack/postgres';
 import { upsertGoldenRecordsWorkflow } from '../../../workflows';
 import { freshMigratedPair } from '../../support/migrated';
+import { freePort, OwnFerretDb } from '../../support/own-servers';
 import { freshDatabase, withWorker } from '../../support/stack';
 
 const CONSOLIDATED = '2026-03-01T06:00:00.000Z';
@@ -21,67 +15,6 @@ const OUTAGE_MS = 6000;
 const RUN_LIMIT_MS = 90_000;
 /** Small batches: the run lasts long enough (a few seconds) to be cut after its first one. */
 const BATCH_SIZE = 25;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** A FerretDB of this test only (own port, own PostgreSQL database), so stopping it disturbs nobody. */
-class OwnFerretDb {
-  private process?: ChildProcess;
-  private readonly stateDir = mkdtempSync(path.join(os.tmpdir(), 'golden-outage-ferretdb-'));
-
-  constructor(
-    private readonly env: Env,
-    private readonly database: string,
-    readonly port: number,
-  ) {}
-
-  get uri(): string {
-    return `mongodb://127.0.0.1:${this.port}/`;
-  }
-
-  async start(): Promise<void> {
-    const binary = path.join(this.env.STACK_TOOLS_DIR, 'bin', 'ferretdb');
-    this.process = spawn(
-      binary,
-      [
-        `--listen-addr=127.0.0.1:${this.port}`,
-        '--handler=postgresql',
-        '--telemetry=disable',
-        '--debug-addr=127.0.0.1:0',
-        `--state-dir=${this.stateDir}`,
-        '--log-level=error',
-      ],
-      { env: { ...process.env, FERRETDB_POSTGRESQL_URL: adminUrl(this.env, this.database) }, stdio: 'ignore' },
-    );
-    for (let i = 0; i < 100; i++) {
-      if (await mongoAnswers(this.uri).catch(() => false)) return;
-      await sleep(100);
-    }
-    throw new Error(`FerretDB did not answer on port ${this.port}`);
-  }
-
-  /** SIGKILL: the server vanishes mid-command, as in a crash. */
-  async kill(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  async dispose(): Promise<void> {
-    await this.kill();
-    rmSync(this.stateDir, { recursive: true, force: true });
-  }
-}
 
 async function firstWrite(uri: string, database: string): Promise<number> {
   const client = await new MongoClient(uri).connect();
