@@ -99,3 +99,46 @@ export async function ownTemporal(base: Env, name: string): Promise<OwnTemporal>
   await service.start();
   return { env, service };
 }
+
+/**
+ * A TCP gate in front of a server: closed, its port refuses connections (ECONNREFUSED, as a database that is
+ * down or unreachable); open, it forwards every connection to `upstream`.
+ */
+export class PortGate {
+  private server?: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(
+    readonly port: number,
+    private readonly upstream: { host: string; port: number },
+  ) {}
+
+  async open(): Promise<void> {
+    const server = net.createServer((client) => {
+      const upstream = net.connect(this.upstream);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.once('close', () => this.sockets.delete(socket));
+        socket.on('error', () => [client, upstream].forEach((s) => s.destroy()));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(this.port, '127.0.0.1', resolve));
+    this.server = server;
+  }
+
+  /** Stops listening and cuts every connection through it. */
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    this.sockets.forEach((socket) => socket.destroy());
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** `url` with its port replaced (a connection URL through a PortGate). */
+export function withPort(url: string, port: number): string {
+  const parsed = new URL(url);
+  parsed.port = String(port);
+  return parsed.toString();
+}
