@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
-import type pg from 'pg';
+import pg from 'pg';
 import { REPO_ROOT, type Env } from '../../common/env';
 import { tableChecksum, type TableChecksum } from '../../dataset/checksum';
 import { bundleWorkflows } from '../../scripts/bundle-workflows';
@@ -40,16 +40,30 @@ export interface FaultStack {
  */
 export async function faultStack(
   name: string,
-  { env = testEnv(), rows = BIG_TABLE_ROWS }: { env?: Env; rows?: number } = {},
+  {
+    env = testEnv(),
+    rows = BIG_TABLE_ROWS,
+    sourceDatabase,
+  }: {
+    env?: Env;
+    rows?: number;
+    /** An existing, loaded source to use instead of a fresh one with `big`. */
+    sourceDatabase?: string;
+  } = {},
 ): Promise<FaultStack> {
-  const [sourceDb, targetDb] = [`${name}_source`, `${name}_target`];
-  const source = await freshDatabase(sourceDb, env);
+  const [sourceDb, targetDb] = [sourceDatabase ?? `${name}_source`, `${name}_target`];
   const target = await freshDatabase(targetDb, env);
-  await source.query(`create table big (id bigint primary key, payload text not null, amount numeric(10,2),
-                                        at timestamptz not null)`);
-  await source.query(`insert into big select g, md5(g::text), (g % 100000) / 100.0,
-                             timestamptz '2026-01-01 00:00+00' + g * interval '1 second'
-                        from generate_series(1, ${rows}) g`);
+  let source: pg.Pool;
+  if (sourceDatabase) {
+    source = new pg.Pool({ connectionString: adminUrl(env, sourceDb), max: 4 });
+  } else {
+    source = await freshDatabase(sourceDb, env);
+    await source.query(`create table big (id bigint primary key, payload text not null, amount numeric(10,2),
+                                          at timestamptz not null)`);
+    await source.query(`insert into big select g, md5(g::text), (g % 100000) / 100.0,
+                               timestamptz '2026-01-01 00:00+00' + g * interval '1 second'
+                          from generate_series(1, ${rows}) g`);
+  }
   const logDir = path.join(env.STACK_DATA_DIR, 'logs', name);
   fs.mkdirSync(logDir, { recursive: true });
   const taskQueue = `${name}-${randomUUID()}`;
