@@ -61,7 +61,9 @@ function recovery(times: number[]): string {
   if (times.length === 0) return '-';
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;
-  return sorted.length === 1 ? seconds(median) : `${seconds(sorted[0]!)} to ${seconds(sorted.at(-1)!)} (median ${seconds(median)})`;
+  return sorted.length === 1
+    ? seconds(median)
+    : `${seconds(sorted[0]!)} to ${seconds(sorted.at(-1)!)} (median ${seconds(median)})`;
 }
 
 /** A markdown table: fault, trials, passed, rows checked, recovery time. */
@@ -70,7 +72,8 @@ export function faultTable(results: FaultResult[]): string {
     '| fault | trials | passed | rows checked | recovery time |',
     '| --- | ---: | ---: | ---: | --- |',
     ...results.map(
-      (r) => `| ${r.fault} | ${r.trials} | ${r.passed} | ${r.rowsChecked.toLocaleString('en')} | ${recovery(r.recoveryMs)} |`,
+      (r) =>
+        `| ${r.fault} | ${r.trials} | ${r.passed} | ${r.rowsChecked.toLocaleString('en')} | ${recovery(r.recoveryMs)} |`,
     ),
   ];
   return lines.join('\n');

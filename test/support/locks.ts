@@ -7,11 +7,19 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-/** `lock table <table> in <mode> mode` in an open transaction of its own, until release (a rollback). */
-export async function holdLock(pool: pg.Pool, table: string, mode: string): Promise<HeldLock> {
+/**
+ * Runs `statement` (`lock table ...`, or a refresh of a view: its locks) in a transaction of its own, left
+ * open until release (a rollback).
+ */
+export async function holdLock(pool: pg.Pool, statement: string): Promise<HeldLock> {
   const client = await pool.connect();
-  await client.query('begin');
-  await client.query(`lock table ${table} in ${mode} mode`);
+  try {
+    await client.query('begin');
+    await client.query(statement);
+  } catch (error) {
+    client.release(true);
+    throw error;
+  }
   return {
     async release() {
       await client.query('rollback');

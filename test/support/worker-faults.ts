@@ -193,7 +193,12 @@ export type CopySide = 'source' | 'target';
  * Waits until the copy's session on `side` (COPY TO on the source, COPY FROM on the target, seen in
  * pg_stat_progress_copy) has moved at least `rows` rows; its backend pid.
  */
-export async function copySession(stack: FaultStack, side: CopySide, rows: number, timeoutMs = 120_000): Promise<number> {
+export async function copySession(
+  stack: FaultStack,
+  side: CopySide,
+  rows: number,
+  timeoutMs = 120_000,
+): Promise<number> {
   const pool = side === 'source' ? stack.source : stack.target;
   const command = side === 'source' ? 'COPY TO' : 'COPY FROM';
   const deadline = Date.now() + timeoutMs;

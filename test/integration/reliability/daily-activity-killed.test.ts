@@ -69,7 +69,7 @@ describe('daily activity: the worker killed mid-day', () => {
     await recorder.trial(async () => {
       const before = await contentChecksum(stack.source);
       const baseline = await baselineOf(stack.source);
-      const lock = await holdLock(stack.source, 'payment', 'exclusive');
+      const lock = await holdLock(stack.source, 'lock table payment in exclusive mode');
       const handle = await client.workflow.start(dailyActivityWorkflow, {
         taskQueue: stack.taskQueue,
         workflowId: `fault-day-${DAY}-${Date.now()}`,

@@ -3,17 +3,17 @@
 // completes, and every document equals a clean run's: none missing, none doubled.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
-import { MongoClient, type Db, type Filter } from 'mongodb';
+import { MongoClient, type Filter } from 'mongodb';
 import pg from 'pg';
 import type { Env } from '../../../common/env';
 import { readCategorizeConfigFile, CATEGORIZE_CONFIG } from '../../../activities/categorize/config-file';
 import { CATEGORY_FIELD } from '../../../activities/categorize/features';
-import { upsertGoldenRecords } from '../../../activities/golden-record/upsert';
 import { ensureViews } from '../../../activities/golden-record/views';
 import { GOLDEN_RECORD_COLLECTION } from '../../../activities/golden-record/collections';
 import { categorizeWorkflow, upsertGoldenRecordsWorkflow } from '../../../workflows';
 import { categoriesById } from '../../support/categorize';
 import { faultRecorder } from '../../support/fault-results';
+import { cleanGoldenDocs, sortedGoldenDocs } from '../../support/golden-records';
 import { freshMigratedPair } from '../../support/migrated';
 import { freePort, OwnFerretDb } from '../../support/own-servers';
 import { freshDatabase, withWorker, type WorkerHarness } from '../../support/stack';
@@ -39,8 +39,6 @@ async function firstWrite(uri: string, filter: Filter<{ _id: number }> = {}): Pr
     await client.close();
   }
 }
-
-const sortedDocs = (db: Db) => db.collection(GOLDEN_RECORD_COLLECTION).find({}).sort({ _id: 1 }).toArray();
 
 describe('MongoDB-wire server down during the golden upsert, then during categorize’s write-back', () => {
   const recorders = {
@@ -85,7 +83,10 @@ describe('MongoDB-wire server down during the golden upsert, then during categor
   });
 
   /** Starts a run, kills the server at its first write (matching `written`), restarts it after OUTAGE_MS. */
-  function throughOutage<R>(start: (harness: WorkerHarness) => Promise<WorkflowHandle>, written?: Filter<{ _id: number }>) {
+  function throughOutage<R>(
+    start: (harness: WorkerHarness) => Promise<WorkflowHandle>,
+    written?: Filter<{ _id: number }>,
+  ) {
     return withWorker(async (harness) => {
       const handle = await start(harness);
       try {
@@ -124,18 +125,11 @@ describe('MongoDB-wire server down during the golden upsert, then during categor
 
       outageClient = await new MongoClient(ferret.uri).connect();
       const afterOutage = outageClient.db(OUTAGE_DB);
-      const clean = cleanClient.db(CLEAN_DB);
-      await upsertGoldenRecords({
-        target,
-        mongo: clean,
-        targetUrl: env.TARGET_DATABASE_URL,
-        consolidationDate: new Date(CONSOLIDATED),
-        batchSize: BATCH_SIZE,
-      });
+      const clean = await cleanGoldenDocs(env, cleanClient.db(CLEAN_DB), new Date(CONSOLIDATED), BATCH_SIZE);
       const ids = await afterOutage.collection(GOLDEN_RECORD_COLLECTION).distinct('_id');
       expect(ids).toHaveLength(customers);
       expect(await afterOutage.collection(GOLDEN_RECORD_COLLECTION).countDocuments()).toBe(customers);
-      expect(await sortedDocs(afterOutage)).toEqual(await sortedDocs(clean));
+      expect(await sortedGoldenDocs(afterOutage)).toEqual(clean);
       return { rowsChecked: customers, recoveryMs };
     });
   }, 150_000);

@@ -46,23 +46,27 @@ describe('the copy’s source or target session terminated mid-copy', () => {
     await Promise.all([stack?.source.end(), stack?.target.end()]);
   });
 
-  test.each<CopySide>(['source', 'target'])('%s: rolled back, retried, target equal to the source', async (side) => {
-    for (let trial = 0; trial < TRIALS; trial++) {
-      await recorders[side].trial(async () => {
-        const handle = await startMigration(stack, client, `pg-kill-${side}-${trial}`);
-        // a different point of the copy each trial: 10% to 50% of the rows
-        const pid = await copySession(stack, side, Math.round(ROWS * (0.1 + (0.4 * trial) / TRIALS)));
-        const killedAt = Date.now();
-        await terminateBackend(side === 'source' ? stack.source : stack.target, pid);
-        const recovery = await recoveryMs(handle, killedAt, 1);
-        const result = await resultOf(handle);
-        expect(result.status).toBe('succeeded');
-        expect(await maxAttempt(handle)).toBeGreaterThanOrEqual(2);
-        const { source, target } = await endState(stack);
-        expect(target).toEqual(source);
-        expect(source.rows).toBe(ROWS);
-        return { rowsChecked: target.rows, recoveryMs: recovery };
-      });
-    }
-  }, TRIALS * 120_000);
+  test.each<CopySide>(['source', 'target'])(
+    '%s: rolled back, retried, target equal to the source',
+    async (side) => {
+      for (let trial = 0; trial < TRIALS; trial++) {
+        await recorders[side].trial(async () => {
+          const handle = await startMigration(stack, client, `pg-kill-${side}-${trial}`);
+          // a different point of the copy each trial: 10% to 50% of the rows
+          const pid = await copySession(stack, side, Math.round(ROWS * (0.1 + (0.4 * trial) / TRIALS)));
+          const killedAt = Date.now();
+          await terminateBackend(side === 'source' ? stack.source : stack.target, pid);
+          const recovery = await recoveryMs(handle, killedAt, 1);
+          const result = await resultOf(handle);
+          expect(result.status).toBe('succeeded');
+          expect(await maxAttempt(handle)).toBeGreaterThanOrEqual(2);
+          const { source, target } = await endState(stack);
+          expect(target).toEqual(source);
+          expect(source.rows).toBe(ROWS);
+          return { rowsChecked: target.rows, recoveryMs: recovery };
+        });
+      }
+    },
+    TRIALS * 120_000,
+  );
 });

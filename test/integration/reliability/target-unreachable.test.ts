@@ -35,7 +35,8 @@ async function failingActivity(handle: WorkflowHandle): Promise<FailingActivity 
     type: pending.activityType?.name ?? '',
     attempt: pending.attempt ?? 0,
     message: pending.lastFailure?.message ?? '',
-    backoffMs: (optionalTsToMs(pending.nextAttemptScheduleTime) ?? 0) - (optionalTsToMs(pending.lastAttemptCompleteTime) ?? 0),
+    backoffMs:
+      (optionalTsToMs(pending.nextAttemptScheduleTime) ?? 0) - (optionalTsToMs(pending.lastAttemptCompleteTime) ?? 0),
   };
 }
 
@@ -81,7 +82,9 @@ describe('target database unreachable at start', () => {
       expect(third.message).toMatch(/ECONNREFUSED/);
       expect(third.message).toContain(String(gate.port)); // where: the address that refused
       expect(third.backoffMs).toBeGreaterThan(second.backoffMs); // backoff grows (1 s, 2 s, 4 s, ...)
-      console.log(`target unreachable: ${third.type} attempt ${third.attempt}, "${third.message}", next in ${third.backoffMs} ms`);
+      console.log(
+        `target unreachable: ${third.type} attempt ${third.attempt}, "${third.message}", next in ${third.backoffMs} ms`,
+      );
 
       const openedAt = Date.now();
       await gate.open();

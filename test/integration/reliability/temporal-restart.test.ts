@@ -45,23 +45,27 @@ describe('Temporal server restarted mid-run', () => {
     await Promise.all([stack?.source.end(), stack?.target.end()]);
   });
 
-  test(`${TRIALS} restart(s) during a copy: the run completes, target equal to the source`, async () => {
-    for (let trial = 0; trial < TRIALS; trial++) {
-      await recorder.trial(async () => {
-        const handle = await startMigration(stack, client, `temporal-restart-${trial}`);
-        await copySession(stack, 'target', Math.round(ROWS * 0.2));
-        const stoppedAt = Date.now();
-        expect(await temporal.service.stop()).toBe(true);
-        await sleep(DOWN_MS);
-        await temporal.service.start();
-        const result = await resultOf(handle);
-        const recovery = Date.now() - stoppedAt;
-        expect(result.status).toBe('succeeded');
-        const { source, target } = await endState(stack);
-        expect(source.rows).toBe(ROWS);
-        expect(target).toEqual(source);
-        return { rowsChecked: target.rows, recoveryMs: recovery };
-      });
-    }
-  }, TRIALS * 180_000);
+  test(
+    `${TRIALS} restart(s) during a copy: the run completes, target equal to the source`,
+    async () => {
+      for (let trial = 0; trial < TRIALS; trial++) {
+        await recorder.trial(async () => {
+          const handle = await startMigration(stack, client, `temporal-restart-${trial}`);
+          await copySession(stack, 'target', Math.round(ROWS * 0.2));
+          const stoppedAt = Date.now();
+          expect(await temporal.service.stop()).toBe(true);
+          await sleep(DOWN_MS);
+          await temporal.service.start();
+          const result = await resultOf(handle);
+          const recovery = Date.now() - stoppedAt;
+          expect(result.status).toBe('succeeded');
+          const { source, target } = await endState(stack);
+          expect(source.rows).toBe(ROWS);
+          expect(target).toEqual(source);
+          return { rowsChecked: target.rows, recoveryMs: recovery };
+        });
+      }
+    },
+    TRIALS * 180_000,
+  );
 });
