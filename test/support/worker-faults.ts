@@ -47,15 +47,17 @@ export async function faultStack(
   }: {
     env?: Env;
     rows?: number;
-    /** An existing, loaded source to use instead of a fresh one with `big`. */
+    /** An existing, loaded source to use instead of a fresh one with `big` (`rows: 0`: a fresh, empty one). */
     sourceDatabase?: string;
   } = {},
 ): Promise<FaultStack> {
   const [sourceDb, targetDb] = [sourceDatabase ?? `${name}_source`, `${name}_target`];
   const target = await freshDatabase(targetDb, env);
   let source: pg.Pool;
-  if (sourceDatabase) {
-    source = new pg.Pool({ connectionString: adminUrl(env, sourceDb), max: 4 });
+  if (sourceDatabase || rows === 0) {
+    source = sourceDatabase
+      ? new pg.Pool({ connectionString: adminUrl(env, sourceDb), max: 4 })
+      : await freshDatabase(sourceDb, env);
   } else {
     source = await freshDatabase(sourceDb, env);
     await source.query(`create table big (id bigint primary key, payload text not null, amount numeric(10,2),
@@ -108,10 +110,25 @@ export function startWorker(stack: FaultStack): Promise<WorkerProcess> {
 /** A migration of `big` alone into an empty target schema (each trial starts from nothing). */
 export async function startMigration(stack: FaultStack, client: Client, trial: string) {
   await stack.target.query('drop schema if exists dvd_rental cascade');
+  return startMigrationOf(stack, client, { id: trial, configName: 'reliability', tables: [BIG_TABLE] });
+}
+
+/** A migration of `tables` on the stack's task queue, one table at a time unless `parallelism`. */
+export function startMigrationOf(
+  stack: FaultStack,
+  client: Client,
+  run: { id: string; configName: string; tables: TableSpec[]; parallelism?: number },
+) {
   return client.workflow.start(migrationWorkflow, {
     taskQueue: stack.taskQueue,
-    workflowId: `migration-${trial}-${randomUUID()}`,
-    args: [{ configName: 'reliability', tables: [BIG_TABLE], options: { ...DEFAULT_OPTIONS, parallelism: 1 } }],
+    workflowId: `migration-${run.id}-${randomUUID()}`,
+    args: [
+      {
+        configName: run.configName,
+        tables: run.tables,
+        options: { ...DEFAULT_OPTIONS, parallelism: run.parallelism ?? 1 },
+      },
+    ],
   });
 }
 
