@@ -132,7 +132,7 @@ describe('MongoDB-wire server down during the golden upsert, then during categor
       expect(await sortedGoldenDocs(afterOutage)).toEqual(clean);
       return { rowsChecked: customers, recoveryMs };
     });
-  }, 150_000);
+  }, 300_000);
 
   // On the golden records the test above left (equal to the clean ones): a clean categorize run on the clean
   // copy trains the model; the run through the outage reuses it (same data, same score) and writes it back.
@@ -170,5 +170,5 @@ describe('MongoDB-wire server down during the golden upsert, then during categor
       expect(categorized).toEqual(await categoriesById(cleanClient.db(CLEAN_DB)));
       return { rowsChecked: customers, recoveryMs };
     });
-  }, 240_000);
+  }, 360_000);
 });
