@@ -1,7 +1,6 @@
 // Fault 1 of issue 14: the worker SIGKILLed at random points of a 1M-row table's copy; a new worker
 // finishes the run, the target equals the source, and the lost attempt is retried within 30 s.
 // WORKER_KILL_TRIALS sets the number of kills (5 in npm test, 20 in npm run test:faults).
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../../../common/temporal-client';
 import type { WorkerProcess } from '../../../stack/worker-process';
@@ -9,6 +8,7 @@ import { faultRecorder } from '../../support/fault-results';
 import {
   BIG_TABLE_ROWS,
   copyAttempt,
+  copySession,
   endState,
   faultStack,
   RECOVERY_GOAL_MS,
@@ -77,7 +77,8 @@ describe('worker SIGKILLed during a migration copy', () => {
         await recorder.trial(async () => {
           const handle = await startMigration(stack, client, `worker-killed-${trial}`);
           const copyStarted = await waitForCopy(handle, (copy) => (copy?.workerPid ?? 0) > 0);
-          await sleep(Math.max(0, copyStarted + killFraction(trial) * copyWindowMs - Date.now()));
+          // placed by rows written (pg_stat_progress_copy), not by time: a later, faster copy could end first
+          await copySession(stack, 'target', Math.round(killFraction(trial) * BIG_TABLE_ROWS));
           const before = await copyAttempt(handle);
           expect(before).toMatchObject({ attempt: 1, workerPid: worker.pid }); // the kill lands mid-copy
           const killedAt = Date.now();
