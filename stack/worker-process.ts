@@ -89,8 +89,11 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   };
 }
 
+/** Generous: on a loaded machine (load average 20+ on 2 cores seen in CI rehearsals) a start took over 60 s. */
+const WORKER_START_TIMEOUT_MS = 180_000;
+
 async function waitForLog(file: string, text: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + WORKER_START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (fs.readFileSync(file, 'utf8').includes(text)) return;
     if (child.exitCode !== null) break;

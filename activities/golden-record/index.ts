@@ -1,5 +1,7 @@
 import { Context, log } from '@temporalio/activity';
-import type { UpsertInput } from '../../workflows/golden-record/types';
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { DEFAULT_LOCK_TIMEOUT, type UpsertInput } from '../../workflows/golden-record/types';
 import type { ViewConfig } from '../../workflows/golden-record/views-config';
 import { withKeepAlive } from '../../common/heartbeat';
 import type { ActivityDeps } from '../deps';
@@ -14,8 +16,8 @@ export function goldenRecordActivities({ targetPg, mongo }: ActivityDeps) {
     },
 
     /** Refreshes every view, checked by last_refresh_date; throws NotAllViewsRefreshed naming the stale ones. */
-    goldenRefreshViews({ views }: { views: ViewConfig[] }) {
-      return refreshViews({ target: targetPg, views });
+    goldenRefreshViews({ views, lockTimeout = DEFAULT_LOCK_TIMEOUT }: { views: ViewConfig[]; lockTimeout?: Duration }) {
+      return refreshViews({ target: targetPg, views, lockTimeoutMs: msToNumber(lockTimeout) });
     },
 
     /**

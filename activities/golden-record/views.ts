@@ -4,8 +4,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { REPO_ROOT } from '../../common/env';
+import { msToNumber } from '@temporalio/common/lib/time';
 import { inTransaction } from '../../common/transaction';
 import { NotAllViewsRefreshed, ViewsConfigError, type StaleView } from '../../workflows/golden-record/errors';
+import { DEFAULT_LOCK_TIMEOUT } from '../../workflows/golden-record/types';
 import { viewName, type ViewConfig } from '../../workflows/golden-record/views-config';
 
 /** In creation order; each has sql/golden-record/<name>.sql. */
@@ -136,15 +138,21 @@ export async function refreshView({
   target,
   schema,
   view,
+  lockTimeoutMs = msToNumber(DEFAULT_LOCK_TIMEOUT),
 }: {
   target: pg.Pool;
   schema: string;
   view: string;
+  /** A lock held by another session longer than this fails the refresh (lock_timeout, 55P03). */
+  lockTimeoutMs?: number;
 }): Promise<ViewRefresh> {
   const name = qualified(schema, view);
   const concurrently = await isPopulated(target, schema, view);
   const before = concurrently ? await lastRefreshDate(target, name) : null;
-  await target.query(`refresh materialized view ${concurrently ? 'concurrently ' : ''}${name}`);
+  await inTransaction(target, async (client) => {
+    await client.query(`select set_config('lock_timeout', $1, true)`, [`${Math.ceil(lockTimeoutMs)}ms`]);
+    await client.query(`refresh materialized view ${concurrently ? 'concurrently ' : ''}${name}`);
+  });
   const after = await lastRefreshDate(target, name);
   return { view: `${schema}.${view}`, before, after, refreshed: after !== null && after !== before, concurrently };
 }
@@ -162,15 +170,17 @@ function staleReason(refresh: ViewRefresh): string {
 export async function refreshViews({
   target,
   views,
+  lockTimeoutMs,
 }: {
   target: pg.Pool;
   views: readonly ViewConfig[];
+  lockTimeoutMs?: number;
 }): Promise<ViewRefresh[]> {
   const refreshed: ViewRefresh[] = [];
   const stale: StaleView[] = [];
   for (const entry of views) {
     try {
-      const result = await refreshView({ target, schema: entry.schema, view: entry.materialized_view });
+      const result = await refreshView({ target, schema: entry.schema, view: entry.materialized_view, lockTimeoutMs });
       refreshed.push(result);
       if (!result.refreshed) stale.push({ view: result.view, reason: staleReason(result) });
     } catch (error) {

@@ -1,6 +1,7 @@
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import pg from 'pg';
 import type { Env } from '../../common/env';
+import { GOLDEN_RECORD_COLLECTION } from '../../activities/golden-record/collections';
 import { upsertGoldenRecords } from '../../activities/golden-record/upsert';
 import { ensureViews, GOLDEN_RECORD_VIEWS } from '../../activities/golden-record/views';
 import { freshMigratedPair } from './migrated';
@@ -41,4 +42,22 @@ export async function freshGoldenRecords(name: string): Promise<Env> {
   }
   await buildGoldenRecords(env);
   return env;
+}
+
+/** Every golden record, by _id: what a run's end state is compared by. */
+export const sortedGoldenDocs = (db: Db) => db.collection(GOLDEN_RECORD_COLLECTION).find({}).sort({ _id: 1 }).toArray();
+
+/**
+ * The golden records a clean upsert writes from the target's views as they are now, with the consolidation
+ * date of the run compared with, into `db` (emptied first).
+ */
+export async function cleanGoldenDocs(env: Env, db: Db, consolidationDate: Date, batchSize?: number) {
+  const target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
+  try {
+    await db.dropDatabase();
+    await upsertGoldenRecords({ target, mongo: db, targetUrl: env.TARGET_DATABASE_URL, consolidationDate, batchSize });
+    return await sortedGoldenDocs(db);
+  } finally {
+    await target.end();
+  }
 }

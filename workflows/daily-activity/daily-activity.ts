@@ -10,6 +10,7 @@ import type { DailyActivityActivities } from '../../activities/daily-activity';
 import { FAILURE, rootCause } from '../shared/failures';
 import { parseInput } from '../shared/parse-input';
 import { connectionRetry } from '../shared/retry';
+import { heartbeatingActivity } from '../shared/heartbeat';
 import { labelPairs } from '../shared/search-attributes';
 import { datesBetween } from './dates';
 import { DAILY_ACTIVITY_NON_RETRYABLE } from './errors';
@@ -28,11 +29,9 @@ import {
 export const dailyActivityStatusQuery = defineQuery<DailyActivityStatus>('dailyActivityStatus');
 export const backfillProgressQuery = defineQuery<BackfillProgress>('dailyActivityBackfillProgress');
 
-const { activityWriteDay } = proxyActivities<DailyActivityActivities>({
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: connectionRetry(DAILY_ACTIVITY_NON_RETRYABLE),
-});
+const { activityWriteDay } = proxyActivities<DailyActivityActivities>(
+  heartbeatingActivity({ startToCloseTimeout: '15 minutes', retry: connectionRetry(DAILY_ACTIVITY_NON_RETRYABLE) }),
+);
 
 /**
  * One business day of rentals, returns, payments and customers written into the source, in one transaction

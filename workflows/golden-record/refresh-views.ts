@@ -31,7 +31,9 @@ export async function refreshViewsWorkflow(raw: RefreshViewsInput) {
   for (let attempt = 1; ; attempt++) {
     try {
       const summary = `refresh attempt ${attempt} of ${input.attempts}`;
-      return await goldenRefreshViews.executeWithOptions({ ...attemptOptions, summary }, [{ views: input.views }]);
+      return await goldenRefreshViews.executeWithOptions({ ...attemptOptions, summary }, [
+        { views: input.views, lockTimeout: input.lockTimeout },
+      ]);
     } catch (error) {
       const { message, type } = directCause(error);
       if (attempt >= input.attempts) throw ApplicationFailure.nonRetryable(message, type ?? FAILURE.refreshFailed);

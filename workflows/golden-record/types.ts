@@ -22,11 +22,19 @@ export const refreshViewsInputSchema = z.strictObject({
   attempts: attemptsSchema,
   /** Pause between attempts, e.g. '120 seconds'. */
   retryInterval: durationSchema,
+  /**
+   * How long one view's refresh waits for a lock another session holds (on the view or its sources) before
+   * that view counts as not refreshed in this attempt; DEFAULT_LOCK_TIMEOUT when left out.
+   */
+  lockTimeout: durationSchema.optional(),
 });
 
 export type RefreshViewsInput = z.infer<typeof refreshViewsInputSchema>;
 
 export const DEFAULT_REFRESH = { attempts: 4, retryInterval: '120 seconds' } as const;
+
+/** A refresh waiting longer than this for a lock fails (the attempt names the view and says why). */
+export const DEFAULT_LOCK_TIMEOUT = '60 seconds';
 
 /** Customers read from the views and written to MongoDB per batch. */
 export const DEFAULT_UPSERT_BATCH_SIZE = 1000;
@@ -42,8 +50,14 @@ export type UpsertInput = z.infer<typeof upsertInputSchema>;
 export const goldenRecordInputSchema = z.strictObject({
   views: viewsSchema,
   batchSize: batchSizeSchema,
-  /** Defaults to DEFAULT_REFRESH (4 attempts, 120 s apart). */
-  refresh: z.strictObject({ attempts: attemptsSchema.optional(), retryInterval: durationSchema.optional() }).optional(),
+  /** Defaults to DEFAULT_REFRESH (4 attempts, 120 s apart) and DEFAULT_LOCK_TIMEOUT. */
+  refresh: z
+    .strictObject({
+      attempts: attemptsSchema.optional(),
+      retryInterval: durationSchema.optional(),
+      lockTimeout: durationSchema.optional(),
+    })
+    .optional(),
 });
 
 export type GoldenRecordInput = z.input<typeof goldenRecordInputSchema>;

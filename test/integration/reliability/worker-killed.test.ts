@@ -1,13 +1,14 @@
 // Fault 1 of issue 14: the worker SIGKILLed at random points of a 1M-row table's copy; a new worker
 // finishes the run, the target equals the source, and the lost attempt is retried within 30 s.
 // WORKER_KILL_TRIALS sets the number of kills (5 in npm test, 20 in npm run test:faults).
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../../../common/temporal-client';
 import type { WorkerProcess } from '../../../stack/worker-process';
+import { faultRecorder } from '../../support/fault-results';
 import {
   BIG_TABLE_ROWS,
   copyAttempt,
+  copySession,
   endState,
   faultStack,
   RECOVERY_GOAL_MS,
@@ -35,6 +36,7 @@ interface Trial {
 }
 
 describe('worker SIGKILLed during a migration copy', () => {
+  const recorder = faultRecorder('1 worker SIGKILLed mid-copy');
   let stack: FaultStack;
   let client: Client;
   let worker: WorkerProcess;
@@ -49,6 +51,7 @@ describe('worker SIGKILLed during a migration copy', () => {
   }, 180_000);
 
   afterAll(async () => {
+    recorder.write();
     await restarting.catch(() => undefined);
     await worker?.stop();
     await client?.connection.close();
@@ -71,26 +74,31 @@ describe('worker SIGKILLed during a migration copy', () => {
     async () => {
       const trials: Trial[] = [];
       for (let trial = 0; trial < TRIALS; trial++) {
-        const handle = await startMigration(stack, client, `worker-killed-${trial}`);
-        const copyStarted = await waitForCopy(handle, (copy) => (copy?.workerPid ?? 0) > 0);
-        await sleep(Math.max(0, copyStarted + killFraction(trial) * copyWindowMs - Date.now()));
-        const before = await copyAttempt(handle);
-        expect(before).toMatchObject({ attempt: 1, workerPid: worker.pid }); // the kill lands mid-copy
-        const killedAt = Date.now();
-        await worker.kill();
-        restarting = startWorker(stack).then((next) => (worker = next));
-        const recovery = await recoveryMs(handle, killedAt, 1);
-        await restarting;
-        const result = await resultOf(handle);
-        expect(result.status).toBe('succeeded');
-        const { source, target } = await endState(stack);
-        expect(target).toEqual(source);
-        trials.push({
-          trial: trial + 1,
-          killAfterMs: killedAt - copyStarted,
-          rowsAtKill: before!.rows,
-          recoveryMs: recovery,
-          rows: target.rows,
+        await recorder.trial(async () => {
+          const handle = await startMigration(stack, client, `worker-killed-${trial}`);
+          const copyStarted = await waitForCopy(handle, (copy) => (copy?.workerPid ?? 0) > 0);
+          // placed by rows written (pg_stat_progress_copy), not by time: a later, faster copy could end first
+          await copySession(stack, 'target', Math.round(killFraction(trial) * BIG_TABLE_ROWS));
+          const before = await copyAttempt(handle);
+          expect(before).toMatchObject({ attempt: 1, workerPid: worker.pid }); // the kill lands mid-copy
+          const killedAt = Date.now();
+          await worker.kill();
+          restarting = startWorker(stack).then((next) => (worker = next));
+          const recovery = await recoveryMs(handle, killedAt, 1);
+          await restarting;
+          const result = await resultOf(handle);
+          expect(result.status).toBe('succeeded');
+          const { source, target } = await endState(stack);
+          expect(target).toEqual(source);
+          trials.push({
+            trial: trial + 1,
+            killAfterMs: killedAt - copyStarted,
+            rowsAtKill: before!.rows,
+            recoveryMs: recovery,
+            rows: target.rows,
+          });
+          expect(recovery).toBeLessThan(RECOVERY_GOAL_MS);
+          return { rowsChecked: target.rows, recoveryMs: recovery };
         });
       }
       console.log(
