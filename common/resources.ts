@@ -27,9 +27,7 @@ export async function openResources(env: Env): Promise<Resources> {
     ? new pg.Pool({ connectionString: env.ACTIVITY_DATABASE_URL, max: 2, application_name: 'dvd-rental-worker' })
     : sourcePg;
   const pools = [...new Set([sourcePg, targetPg, activityPg])];
-  // An idle client killed by the server (restart, idle timeout) is dropped by the pool; without a
-  // listener its 'error' event would crash the worker.
-  for (const pool of pools) pool.on('error', () => undefined);
+  for (const pool of pools) survivesKilledSessions(pool);
   const mongoClient = new MongoClient(env.MONGODB_URI, { serverSelectionTimeoutMS: 5000 });
   await mongoClient.connect();
   return {
@@ -41,4 +39,14 @@ export async function openResources(env: Env): Promise<Resources> {
       await Promise.allSettled([...pools.map((pool) => pool.end()), mongoClient.close()]);
     },
   };
+}
+
+/**
+ * A session killed by the server (pg_terminate_backend, a restart, an idle timeout) emits 'error' on its client:
+ * an idle one through the pool, a checked-out one on the client itself. Without a listener either would crash
+ * the worker; the query that was running fails anyway, its activity is retried, and the pool drops the client.
+ */
+export function survivesKilledSessions(pool: pg.Pool): void {
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
 }

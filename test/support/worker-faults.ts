@@ -265,3 +265,19 @@ export async function maxAttempt(handle: WorkflowHandle, type = COPY_ACTIVITY): 
     .map((event) => event.activityTaskStartedEventAttributes?.attempt ?? 0);
   return Math.max(0, ...attempts);
 }
+
+/** Polls the run's history until an activity of `type` completed. */
+export async function activityCompleted(handle: WorkflowHandle, type: string): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    const events = (await handle.fetchHistory().catch(() => undefined))?.events ?? [];
+    const scheduled = new Set(
+      events
+        .filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === type)
+        .map((event) => String(event.eventId)),
+    );
+    if (events.some((event) => scheduled.has(String(event.activityTaskCompletedEventAttributes?.scheduledEventId))))
+      return;
+    await sleep(25);
+  }
+  throw new Error(`${type} did not complete in ${handle.workflowId}`);
+}

@@ -4,7 +4,6 @@
 // 4 x 120 s; the 120 s spacing is tested with the time-skipping server in golden-refresh.test.ts), nothing
 // is upserted while the views are stale, and the rerun once the lock is gone writes what a clean run writes.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WorkflowHandle } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import { GOLDEN_RECORD_COLLECTION } from '../../../activities/golden-record/collections';
@@ -17,27 +16,12 @@ import { cleanGoldenDocs, sortedGoldenDocs } from '../../support/golden-records'
 import { holdLock, type HeldLock } from '../../support/locks';
 import { freshMigratedPair } from '../../support/migrated';
 import { withWorker } from '../../support/stack';
+import { activityCompleted } from '../../support/worker-faults';
 
 const LOCKED_VIEW = 'v_dvd_rental.customer_aggr_mv';
 const REFRESH = { attempts: 3, retryInterval: '2 seconds', lockTimeout: '1 second' };
 const seconds = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
   Number(time?.seconds ?? 0) + (time?.nanos ?? 0) / 1e9;
-
-/** Polls the run's history until an activity of `type` completed. */
-async function activityCompleted(handle: WorkflowHandle, type: string): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    const events = (await handle.fetchHistory().catch(() => undefined))?.events ?? [];
-    const scheduled = new Set(
-      events
-        .filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === type)
-        .map((event) => String(event.eventId)),
-    );
-    if (events.some((event) => scheduled.has(String(event.activityTaskCompletedEventAttributes?.scheduledEventId))))
-      return;
-    await sleep(25);
-  }
-  throw new Error(`${type} did not complete in ${handle.workflowId}`);
-}
 
 describe('views that cannot refresh: a lock held past the lock timeout', () => {
   const recorder = faultRecorder('7 views locked past the lock timeout');
