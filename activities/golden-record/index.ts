@@ -10,9 +10,9 @@ import { ensureViews, refreshViews } from './views';
 
 export function goldenRecordActivities({ targetPg, mongo }: ActivityDeps) {
   return {
-    /** Creates (or upgrades) the golden record's materialized views; idempotent. */
-    goldenEnsureViews() {
-      return ensureViews({ target: targetPg });
+    /** Creates (or upgrades) the golden record's materialized views; idempotent. ViewsLocked past lockTimeout. */
+    goldenEnsureViews({ lockTimeout = DEFAULT_LOCK_TIMEOUT }: { lockTimeout?: Duration } = {}) {
+      return ensureViews({ target: targetPg, lockTimeoutMs: msToNumber(lockTimeout) });
     },
 
     /** Refreshes every view, checked by last_refresh_date; throws NotAllViewsRefreshed naming the stale ones. */

@@ -6,7 +6,12 @@ import pg from 'pg';
 import { REPO_ROOT } from '../../common/env';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { inTransaction } from '../../common/transaction';
-import { NotAllViewsRefreshed, ViewsConfigError, type StaleView } from '../../workflows/golden-record/errors';
+import {
+  NotAllViewsRefreshed,
+  ViewsConfigError,
+  ViewsLocked,
+  type StaleView,
+} from '../../workflows/golden-record/errors';
 import { DEFAULT_LOCK_TIMEOUT } from '../../workflows/golden-record/types';
 import { viewName, type ViewConfig } from '../../workflows/golden-record/views-config';
 
@@ -16,6 +21,8 @@ export const GOLDEN_RECORD_VIEWS = ['customers_mv', 'customer_aggr_mv', 'last_re
 const SQL_DIR = path.join(REPO_ROOT, 'sql', 'golden-record');
 const CREATE_VIEW = /create materialized view if not exists (\w+)\.(\w+) as\s+([\s\S]+?)\s+with no data;/i;
 const PROBE = 'pg_temp.golden_record_view_probe';
+
+const LOCK_NOT_AVAILABLE = '55P03';
 
 const qualified = (schema: string, name: string) => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
 
@@ -81,18 +88,46 @@ async function ensureView(db: pg.PoolClient, file: ViewFile): Promise<EnsuredVie
   };
 }
 
+/** A lock held by another session longer than `ms` fails this transaction's statement (lock_timeout, 55P03). */
+async function setLockTimeout(db: pg.PoolClient, ms: number): Promise<void> {
+  await db.query(`select set_config('lock_timeout', $1, true)`, [`${Math.ceil(ms)}ms`]);
+}
+
+/** Runs `step` of ensureViews; its lock timeout becomes ViewsLocked naming `what` it was ensuring. */
+async function lockNamed<T>(what: string, lockTimeoutMs: number, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+    throw new ViewsLocked(
+      `ensuring ${what}: another session held a lock on it longer than the lock timeout (${lockTimeoutMs} ms): ` +
+        `${(error as Error).message}`,
+    );
+  }
+}
+
 /**
  * Schema v_dvd_rental, the geocoding columns of dvd_rental.city and the three views with their unique
- * indexes, in one transaction; a rerun changes nothing. New views are empty until refreshView.
+ * indexes, in one transaction; a rerun changes nothing. New views are empty until refreshView. A lock held
+ * by another session longer than `lockTimeoutMs` fails it with ViewsLocked, naming what it was ensuring.
  */
-export async function ensureViews({ target }: { target: pg.Pool }): Promise<EnsuredView[]> {
+export async function ensureViews({
+  target,
+  lockTimeoutMs = msToNumber(DEFAULT_LOCK_TIMEOUT),
+}: {
+  target: pg.Pool;
+  lockTimeoutMs?: number;
+}): Promise<EnsuredView[]> {
   const setup = await readFile(path.join(SQL_DIR, 'setup.sql'), 'utf8');
   const files = await Promise.all(GOLDEN_RECORD_VIEWS.map(readViewFile));
   return inTransaction(target, async (db) => {
+    // concurrent ensureViews wait for each other (short); other sessions' locks only as long as the timeout
     await db.query(`select pg_advisory_xact_lock(hashtext('golden-record ensureViews'))`);
-    await db.query(setup);
+    await setLockTimeout(db, lockTimeoutMs);
+    await lockNamed('v_dvd_rental and dvd_rental.city (setup.sql)', lockTimeoutMs, () => db.query(setup));
     const ensured: EnsuredView[] = [];
-    for (const file of files) ensured.push(await ensureView(db, file));
+    for (const file of files)
+      ensured.push(await lockNamed(`${file.schema}.${file.view}`, lockTimeoutMs, () => ensureView(db, file)));
     return ensured;
   });
 }
@@ -150,7 +185,7 @@ export async function refreshView({
   const concurrently = await isPopulated(target, schema, view);
   const before = concurrently ? await lastRefreshDate(target, name) : null;
   await inTransaction(target, async (client) => {
-    await client.query(`select set_config('lock_timeout', $1, true)`, [`${Math.ceil(lockTimeoutMs)}ms`]);
+    await setLockTimeout(client, lockTimeoutMs);
     await client.query(`refresh materialized view ${concurrently ? 'concurrently ' : ''}${name}`);
   });
   const after = await lastRefreshDate(target, name);

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import pg from 'pg';
 import { loadEnv } from '../../common/env';
+import { namedClient } from '../../common/resources';
 import { formatMigrationConfig } from '../../workflows/migration/config';
 import { generateConfig } from './generate-config';
 
@@ -29,7 +29,7 @@ const program = new Command('migration:config')
   .option('--append-only <a,b>', 'tables synced by their integer primary key (rows only ever added)')
   .option('--out <file>', 'write the config to this file (default: stdout)')
   .action(async (options: Options) => {
-    const db = new pg.Client({ connectionString: loadEnv().SOURCE_DATABASE_URL });
+    const db = new (namedClient('source'))({ connectionString: loadEnv().SOURCE_DATABASE_URL });
     await db.connect();
     try {
       const tables = options.tables === undefined ? undefined : tableList(options.tables);

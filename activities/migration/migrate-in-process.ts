@@ -1,5 +1,5 @@
-import pg from 'pg';
 import type { Env } from '../../common/env';
+import { openPool } from '../../common/resources';
 import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from './config-file';
 import { planMigration } from '../../workflows/migration/plan';
 import { copyTable } from './copy-table';
@@ -12,8 +12,8 @@ import { finishTargetSchema, prepareTargetSchema } from './target-schema';
  * a workflow: for tests and benchmarks of what comes downstream of the migration.
  */
 export async function migrateInProcess(env: Pick<Env, 'SOURCE_DATABASE_URL' | 'TARGET_DATABASE_URL'>): Promise<void> {
-  const source = new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL, max: 2 });
-  const target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
+  const source = openPool('source', env.SOURCE_DATABASE_URL, { max: 2 });
+  const target = openPool('target', env.TARGET_DATABASE_URL, { max: 2 });
   try {
     const tables = await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG);
     await prepareTargetSchema({ source, target, tables });

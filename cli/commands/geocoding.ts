@@ -1,7 +1,6 @@
 // `geocode [--provider offline|nominatim] [--limit N] [--dry-run] [--config F] [--date D]` and `geocode report`.
 import type { Client } from '@temporalio/client';
 import { Command, Option } from 'commander';
-import pg from 'pg';
 import { geonamesMatches, reviewCities, type ReviewRow } from '../../activities/geocoding/city-table';
 import { crossCheck, crossCheckSummary, disagreementLine } from '../../activities/geocoding/gazetteer/cross-check';
 import { Gazetteer } from '../../activities/geocoding/gazetteer/gazetteer';
@@ -9,6 +8,7 @@ import { GEOCODING_CONFIG, readGeocodingConfig } from '../../activities/geocodin
 import { LOW_CONFIDENCE } from '../../activities/geocoding/gazetteer/match';
 import { businessDate } from '../../common/temporal-client';
 import type { CommandContext } from '../../common/pipeline';
+import { openPool } from '../../common/resources';
 import { geocodingProgressQuery, geocodingWorkflow } from '../../workflows';
 import { PROVIDERS, type GeocodingResult, type ProviderName } from '../../workflows/geocoding/types';
 import { positiveInt, readConfig } from '../arguments';
@@ -91,7 +91,7 @@ const reviewLine = (row: ReviewRow) =>
 /** Unresolved and low-confidence cities, read from the target database, for a person to review. */
 async function report(globals: GlobalOptions) {
   const env = cliEnv();
-  const target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 1 });
+  const target = openPool('target', env.TARGET_DATABASE_URL, { max: 1 });
   try {
     const rows = await reviewCities(target, [...LOW_CONFIDENCE, 'fallback']);
     const unresolved = rows.filter((row) => !row.matchedName);

@@ -2,6 +2,7 @@
 // test sees the waiting backend in pg_stat_activity, and injects its fault there (a kill, a terminate).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { terminateBackend } from './worker-faults';
 
 export interface HeldLock {
   release(): Promise<void>;
@@ -60,4 +61,18 @@ export async function backendGone(pool: pg.Pool, pid: number, timeoutMs = 60_000
     await sleep(50);
   }
   throw new Error(`backend ${pid} still there after ${timeoutMs} ms`);
+}
+
+/**
+ * Terminates the session waiting behind `lock` on a statement like `like`, waits until it is gone, runs
+ * `whileHeld` (checks while the lock still holds), then releases the lock. When the kill was, and whom.
+ */
+export async function killWaiter(pool: pg.Pool, lock: HeldLock, like: string, whileHeld = async () => {}) {
+  const waiter = await lockWaiter(pool, like);
+  const killedAt = Date.now();
+  await terminateBackend(pool, waiter.pid);
+  await backendGone(pool, waiter.pid);
+  await whileHeld();
+  await lock.release();
+  return { killedAt, waiter };
 }

@@ -25,5 +25,13 @@ export class NotAllViewsRefreshed extends Error {
   }
 }
 
+/**
+ * ensureViews waited longer than its lock timeout for a lock another session holds on a view (or on
+ * dvd_rental.city). Retryable: the other session may be done by the next attempt. The message names it.
+ */
+export class ViewsLocked extends Error {
+  override name = 'ViewsLocked';
+}
+
 /** Errors that a retry cannot fix. */
 export const GOLDEN_RECORD_NON_RETRYABLE = ['ViewsConfigError'];

@@ -27,7 +27,7 @@ const { goldenRefreshViews } = proxyActivities<GoldenRecordActivities>(attemptOp
  */
 export async function refreshViewsWorkflow(raw: RefreshViewsInput) {
   const input = parseInput(refreshViewsInputSchema, raw, 'refresh views');
-  await goldenEnsureViews();
+  await goldenEnsureViews({ lockTimeout: input.lockTimeout });
   for (let attempt = 1; ; attempt++) {
     try {
       const summary = `refresh attempt ${attempt} of ${input.attempts}`;

@@ -24,7 +24,8 @@ export const refreshViewsInputSchema = z.strictObject({
   retryInterval: durationSchema,
   /**
    * How long one view's refresh waits for a lock another session holds (on the view or its sources) before
-   * that view counts as not refreshed in this attempt; DEFAULT_LOCK_TIMEOUT when left out.
+   * that view counts as not refreshed in this attempt; DEFAULT_LOCK_TIMEOUT when left out. ensureViews waits
+   * as long at most (then ViewsLocked, retried).
    */
   lockTimeout: durationSchema.optional(),
 });

@@ -9,7 +9,7 @@ import {
   type ViewRefresh,
 } from '../../../activities/golden-record/views';
 import { REPO_ROOT } from '../../../common/env';
-import { NotAllViewsRefreshed } from '../../../workflows/golden-record/errors';
+import { NotAllViewsRefreshed, ViewsLocked } from '../../../workflows/golden-record/errors';
 import type { ViewConfig } from '../../../workflows/golden-record/views-config';
 import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../../../activities/golden-record/views-config-file';
 import {
@@ -22,6 +22,7 @@ import {
   type Row,
 } from '../../support/golden-views-model';
 import { COLUMNS, VIEWS, type ViewName } from '../../support/golden-views-columns';
+import { holdLock } from '../../support/locks';
 import { freshMigratedPair } from '../../support/migrated';
 
 const KEYS: Record<ViewName, string> = {
@@ -331,6 +332,24 @@ describe('golden-record views on a migrated dvd_rental', () => {
     );
     expect(await Promise.all(VIEWS.map((view) => relation(`v_dvd_rental.${view}`)))).toEqual(before);
     expect(await Promise.all(VIEWS.map(async (view) => (await viewRows(view)).length))).toEqual(counts);
+  });
+
+  test('ensureViews with a view locked by another session: ViewsLocked naming it after the lock timeout', async () => {
+    const lock = await holdLock(target, 'refresh materialized view v_dvd_rental.customer_aggr_mv');
+    try {
+      const failed = ensureViews({ target, lockTimeoutMs: 300 });
+      await expect(failed).rejects.toThrow(ViewsLocked);
+      await expect(failed).rejects.toThrow(
+        /^ensuring v_dvd_rental\.customer_aggr_mv: another session held a lock on it longer than the lock timeout \(300 ms\)/,
+      );
+    } finally {
+      await lock.release();
+    }
+    expect((await ensureViews({ target, lockTimeoutMs: 300 })).map(({ action }) => action)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+    ]);
   });
 
   test('ensureViews restores a dropped unique index', async () => {

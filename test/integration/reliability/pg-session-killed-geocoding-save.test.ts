@@ -3,24 +3,12 @@
 // the UPDATE wait, the test sees it waiting in pg_stat_activity, terminates it, then releases the lock. The
 // attempt fails, is retried, and dvd_rental.city equals a clean run's.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { geocodingWorkflow } from '../../../workflows';
 import { faultRecorder } from '../../support/fault-results';
 import { freshGeocodingTarget, geocodingInput, resolvedCount, type GeocodingTarget } from '../../support/geocoding';
-import { backendGone, holdLock, lockWaiter, type HeldLock } from '../../support/locks';
+import { holdLock, killWaiter } from '../../support/locks';
 import { withWorker } from '../../support/stack';
-import { maxAttempt, terminateBackend } from '../../support/worker-faults';
-
-/** Terminates the session waiting behind `lock` on a statement like `like`, checks, then releases the lock. */
-async function killWaiter(pool: pg.Pool, lock: HeldLock, like: string, whileHeld = async () => {}) {
-  const waiter = await lockWaiter(pool, like);
-  const killedAt = Date.now();
-  await terminateBackend(pool, waiter.pid);
-  await backendGone(pool, waiter.pid);
-  await whileHeld();
-  await lock.release();
-  return { killedAt, waiter };
-}
+import { maxAttempt } from '../../support/worker-faults';
 
 describe('geocoding’s save session terminated mid-transaction', () => {
   const recorder = faultRecorder('4 pg session killed: geocoding save');

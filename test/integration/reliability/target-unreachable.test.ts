@@ -80,7 +80,11 @@ describe('target database unreachable at start', () => {
       const third = await waitForFailure(handle, 3);
       expect(third.type).toBe(second.type);
       expect(third.message).toMatch(/ECONNREFUSED/);
-      expect(third.message).toContain(String(gate.port)); // where: the address that refused
+      // which database, and where: the address that refused; never the password
+      expect(third.message).toMatch(new RegExp(`^target database target_unreachable_target at [^ ]+:${gate.port}: `));
+      const password = new URL(stack.workerEnv.TARGET_DATABASE_URL!).password;
+      expect(password).not.toBe('');
+      expect(third.message).not.toContain(password);
       expect(third.backoffMs).toBeGreaterThan(second.backoffMs); // backoff grows (1 s, 2 s, 4 s, ...)
       console.log(
         `target unreachable: ${third.type} attempt ${third.attempt}, "${third.message}", next in ${third.backoffMs} ms`,
