@@ -17,6 +17,7 @@ import { ourUpsert, rawDriverUpsert } from './golden-record-bench/contenders';
 import { changeOnePercent, prepareTarget, refreshAll, withTarget } from './golden-record-bench/data';
 import { maxPeaks, withPeakRss, type Peaks } from './golden-record-bench/memory';
 import { report, type Row } from './golden-record-bench/report';
+import type { PhaseSeconds } from '../activities/golden-record/phases';
 
 const RUNS = {
   full: new Date('2026-03-01T06:00:00Z'),
@@ -34,6 +35,7 @@ interface Options {
   reuse: boolean;
   prepareOnly: boolean;
   rawDocs?: number;
+  fullOnly: boolean;
 }
 
 function parseOptions(): Options {
@@ -54,6 +56,11 @@ function parseOptions(): Options {
       '--raw-docs <n>',
       'the raw driver writes only the first n documents (its docs/s compared with ours; for sizes it would take hours at)',
       (value) => Math.round(positive(value)),
+    )
+    .option(
+      '--full-only',
+      'only the full run per size, with its per-phase times (no reruns, refresh or raw baseline)',
+      false,
     )
     .option('--server <uri>', 'a MongoDB-wire server to run on instead of the local stack (its RSS is not measured)')
     .parse()
@@ -84,15 +91,35 @@ async function measure(
   const n = prepared.customers;
   const ours = await freshDb(client, DATABASES.ours);
   let peaks: Peaks = { workerMb: 0 };
-  const run = async (consolidationDate: Date) => {
+  const run = async (consolidationDate: Date, phases?: PhaseSeconds) => {
     const measured = await withPeakRss(serverPid, () =>
-      ourUpsert(prepared.env, ours, options.batch, consolidationDate),
+      ourUpsert(prepared.env, ours, options.batch, consolidationDate, phases, Math.max(10_000, n / 10)),
     );
     peaks = maxPeaks(peaks, measured.peaks);
     return measured.result;
   };
-  const full = await run(RUNS.full);
+  const phases: PhaseSeconds = {};
+  const loadBefore = os.loadavg()[0]!;
+  const full = await run(RUNS.full, phases);
+  const load = { before: loadBefore, after: os.loadavg()[0]! };
   expectCounts('full run', full.result, { pass: 'full', inserted: n, built: n });
+  console.log(
+    `  ${n} customers, full run at load ${load.before.toFixed(1)} -> ${load.after.toFixed(1)}: ${full.seconds.toFixed(1)} s; ${Object.entries(
+      phases,
+    )
+      .map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)} s`)
+      .join(', ')}`,
+  );
+  const fullRow = () => ({
+    customers: n,
+    setupSeconds: prepared.setupSeconds,
+    fullSeconds: full.seconds,
+    phases,
+    load,
+    workerMb: peaks.workerMb,
+    ...(peaks.serverMb === undefined ? {} : { serverMb: peaks.serverMb }),
+  });
+  if (options.fullOnly) return fullRow();
   const unchanged = await run(RUNS.unchanged);
   expectCounts('unchanged rerun', unchanged.result, { pass: 'incremental', built: 0, unchanged: n, updated: 0 });
   const { changed, refreshSeconds } = await withTarget(prepared.env, async (target) => ({
@@ -106,21 +133,18 @@ async function measure(
     rawDriverUpsert(ours, await freshDb(client, DATABASES.raw), options.batch, rawDocs),
   );
   if (raw.result.result !== rawDocs) throw new Error(`raw driver wrote ${raw.result.result} of ${rawDocs}`);
-  const row: Row = {
-    customers: n,
-    setupSeconds: prepared.setupSeconds,
-    fullSeconds: full.seconds,
+  const reruns = {
     unchangedSeconds: unchanged.seconds,
     changedSeconds: onePercent.seconds,
     changed,
     rawSeconds: raw.result.seconds,
     rawDocs,
     refreshSeconds,
-    workerMb: peaks.workerMb,
-    serverMb: peaks.serverMb === undefined ? undefined : Math.max(peaks.serverMb, raw.peaks.serverMb ?? 0),
   };
+  const row: Row = { ...fullRow(), reruns };
+  if (raw.peaks.serverMb !== undefined) row.serverMb = Math.max(row.serverMb ?? 0, raw.peaks.serverMb);
   console.log(
-    `  ${n} customers (setup ${row.setupSeconds.toFixed(0)} s): full ${row.fullSeconds.toFixed(1)} s, unchanged ${row.unchangedSeconds.toFixed(1)} s, 1% (${changed}) ${row.changedSeconds.toFixed(1)} s, raw upsert ${row.rawSeconds.toFixed(1)} s (${rawDocs} docs), views refresh ${row.refreshSeconds.toFixed(1)} s`,
+    `  ${n} customers (setup ${row.setupSeconds.toFixed(0)} s): full ${row.fullSeconds.toFixed(1)} s, unchanged ${reruns.unchangedSeconds.toFixed(1)} s, 1% (${changed}) ${reruns.changedSeconds.toFixed(1)} s, raw upsert ${reruns.rawSeconds.toFixed(1)} s (${rawDocs} docs), views refresh ${reruns.refreshSeconds.toFixed(1)} s`,
   );
   return row;
 }

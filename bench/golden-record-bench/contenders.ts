@@ -5,6 +5,8 @@ import pg from 'pg';
 import type { Env } from '../../common/env';
 import { GOLDEN_RECORD_INDEXES } from '../../activities/golden-record/golden-collections';
 import { upsertGoldenRecords, type UpsertSummary } from '../../activities/golden-record/upsert';
+import os from 'node:os';
+import type { PhaseSeconds } from '../../activities/golden-record/phases';
 import { GOLDEN_RECORD_COLLECTION } from '../../activities/golden-record/collections';
 
 export interface Timed<T> {
@@ -23,15 +25,44 @@ export async function ourUpsert(
   mongo: Db,
   batchSize: number,
   consolidationDate: Date,
+  phases?: PhaseSeconds,
+  progressEvery?: number,
 ): Promise<Timed<UpsertSummary>> {
   const target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
   try {
+    const onBatch = phases && progressEvery ? intervalReporter(phases, progressEvery) : undefined;
     return await timed(() =>
-      upsertGoldenRecords({ target, mongo, targetUrl: env.TARGET_DATABASE_URL, batchSize, consolidationDate }),
+      upsertGoldenRecords({
+        target,
+        mongo,
+        targetUrl: env.TARGET_DATABASE_URL,
+        batchSize,
+        consolidationDate,
+        phases,
+        ...(onBatch ? { onBatch } : {}),
+      }),
     );
   } finally {
     await target.end();
   }
+}
+
+/**
+ * Every `every` documents written: that interval's ms per document, whole and in the write phase, with the
+ * load average; so growth with the collection's size shows within one run, at about the same load.
+ */
+function intervalReporter(phases: PhaseSeconds, every: number) {
+  let last = { written: 0, at: process.hrtime.bigint(), write: 0 };
+  return ({ written }: { written: number }) => {
+    if (written - last.written < every) return;
+    const now = { written, at: process.hrtime.bigint(), write: phases.write ?? 0 };
+    const docs = now.written - last.written;
+    const ms = (seconds: number) => ((seconds / docs) * 1000).toFixed(2);
+    console.log(
+      `    ${written} written: ${ms(Number(now.at - last.at) / 1e9)} ms/doc, write phase ${ms(now.write - last.write)} ms/doc, load ${os.loadavg()[0]!.toFixed(1)}`,
+    );
+    last = now;
+  };
 }
 
 type Keyed = Document & { _id: number };
