@@ -7,7 +7,9 @@
  * full run, the views' refresh time, and the peak RSS of this process (the worker's side) and of the
  * server. Prints the figures and PASS/FAIL against the goals.
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { MongoClient, type Db } from 'mongodb';
 import { loadEnv, type Env } from '../common/env';
@@ -18,6 +20,7 @@ import { changeOnePercent, prepareTarget, refreshAll, withTarget } from './golde
 import { maxPeaks, withPeakRss, type Peaks } from './golden-record-bench/memory';
 import { report, type Row } from './golden-record-bench/report';
 import type { PhaseSeconds } from '../activities/golden-record/phases';
+import { cpuBetween, cpuPerDoc, cpuSeconds, type CpuPids } from './golden-record-bench/cpu';
 
 const RUNS = {
   full: new Date('2026-03-01T06:00:00Z'),
@@ -67,6 +70,18 @@ function parseOptions(): Options {
     .opts<Options>();
 }
 
+/** The stack's Postgres (first line of postmaster.pid), when it is ours. */
+function postmasterPid(env: Env): { postgres?: number } {
+  try {
+    const pid = Number(
+      fs.readFileSync(path.join(env.STACK_DATA_DIR, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    return Number.isSafeInteger(pid) && pid > 0 ? { postgres: pid } : {};
+  } catch {
+    return {};
+  }
+}
+
 async function freshDb(client: MongoClient, name: string): Promise<Db> {
   const db = client.db(name);
   await db.dropDatabase();
@@ -85,22 +100,26 @@ async function measure(
   client: MongoClient,
   customers: number,
   options: Options,
-  serverPid?: number,
+  cpuPids: CpuPids,
 ): Promise<Row> {
+  const serverPid = cpuPids.server;
   const prepared = await prepareTarget(env, customers, options);
   const n = prepared.customers;
   const ours = await freshDb(client, DATABASES.ours);
   let peaks: Peaks = { workerMb: 0 };
   const run = async (consolidationDate: Date, phases?: PhaseSeconds) => {
+    const watch = phases ? { phases, progressEvery: Math.max(10_000, n / 10), cpuPids } : undefined;
     const measured = await withPeakRss(serverPid, () =>
-      ourUpsert(prepared.env, ours, options.batch, consolidationDate, phases, Math.max(10_000, n / 10)),
+      ourUpsert(prepared.env, ours, options.batch, consolidationDate, watch),
     );
     peaks = maxPeaks(peaks, measured.peaks);
     return measured.result;
   };
   const phases: PhaseSeconds = {};
   const loadBefore = os.loadavg()[0]!;
+  const cpuBefore = cpuSeconds(cpuPids);
   const full = await run(RUNS.full, phases);
+  const cpu = cpuBetween(cpuBefore, cpuSeconds(cpuPids));
   const load = { before: loadBefore, after: os.loadavg()[0]! };
   expectCounts('full run', full.result, { pass: 'full', inserted: n, built: n });
   console.log(
@@ -108,7 +127,7 @@ async function measure(
       phases,
     )
       .map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)} s`)
-      .join(', ')}`,
+      .join(', ')}; ${cpuPerDoc(cpu, n)}`,
   );
   const fullRow = () => ({
     customers: n,
@@ -116,6 +135,7 @@ async function measure(
     fullSeconds: full.seconds,
     phases,
     load,
+    cpu,
     workerMb: peaks.workerMb,
     ...(peaks.serverMb === undefined ? {} : { serverMb: peaks.serverMb }),
   });
@@ -155,6 +175,7 @@ async function main(): Promise<void> {
   await startStack(base); // Postgres holds the source and target; the server is ours unless --server
   const env = options.server ? { ...base, MONGODB_URI: options.server } : base;
   const serverPid = options.server ? undefined : runningPid(base, 'ferretdb');
+  const cpuPids = { ...(serverPid ? { server: serverPid } : {}), ...postmasterPid(base) };
   console.log(
     `golden-record bench on ${os.cpus().length} cores (load ${os.loadavg()[0]!.toFixed(1)}), MongoDB-wire server ${env.MONGODB_URI.replace(/\/\/[^@]*@/, '//')}${serverPid ? ` (pid ${serverPid})` : ''}; batch ${options.batch}, ${options.rentalsPerCustomer} rentals per customer`,
   );
@@ -170,7 +191,7 @@ async function main(): Promise<void> {
       for (const customers of sizes) await prepareTarget(env, customers, { ...options, reuse: options.reuse });
       return;
     }
-    for (const customers of sizes) rows.push(await measure(env, client, customers, options, serverPid));
+    for (const customers of sizes) rows.push(await measure(env, client, customers, options, cpuPids));
     report(rows);
   } finally {
     for (const name of Object.values(DATABASES))

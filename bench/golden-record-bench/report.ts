@@ -1,5 +1,6 @@
 // The benchmark's table and its goal checks.
 import type { PhaseSeconds } from '../../activities/golden-record/phases';
+import { cpuPerDoc, totalCpu, type CpuSeconds } from './cpu';
 
 /** Everything after the full run (absent with --full-only). */
 export interface Reruns {
@@ -20,6 +21,8 @@ export interface Row {
   phases: PhaseSeconds;
   /** The machine's 1-minute load average when the full run began and ended. */
   load: { before: number; after: number };
+  /** The full run's CPU seconds: this process, the server, the stack's Postgres. */
+  cpu: CpuSeconds;
   workerMb: number;
   serverMb?: number;
   reruns?: Reruns;
@@ -83,6 +86,8 @@ export function report(rows: Row[]): void {
   }
   perDocLine(rows, 'whole full run', (r) => r.fullSeconds);
   perDocLine(rows, "full run's write phase", (r) => r.phases.write ?? 0);
+  perDocLine(rows, 'CPU, worker + server + Postgres', (r) => totalCpu(r.cpu));
+  for (const r of rows) console.log(`    ${r.customers}: ${cpuPerDoc(r.cpu, r.customers)}`);
   console.log('  full run per phase, ms per document:');
   for (const r of rows) {
     const phases = Object.entries(r.phases).map(
