@@ -7,7 +7,9 @@
  * full run, the views' refresh time, and the peak RSS of this process (the worker's side) and of the
  * server. Prints the figures and PASS/FAIL against the goals.
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { MongoClient, type Db } from 'mongodb';
 import { loadEnv, type Env } from '../common/env';
@@ -17,6 +19,8 @@ import { ourUpsert, rawDriverUpsert } from './golden-record-bench/contenders';
 import { changeOnePercent, prepareTarget, refreshAll, withTarget } from './golden-record-bench/data';
 import { maxPeaks, withPeakRss, type Peaks } from './golden-record-bench/memory';
 import { report, type Row } from './golden-record-bench/report';
+import type { PhaseSeconds } from '../activities/golden-record/phases';
+import { cpuBetween, cpuPerDoc, cpuSeconds, type CpuPids } from './golden-record-bench/cpu';
 
 const RUNS = {
   full: new Date('2026-03-01T06:00:00Z'),
@@ -34,6 +38,7 @@ interface Options {
   reuse: boolean;
   prepareOnly: boolean;
   rawDocs?: number;
+  fullOnly: boolean;
 }
 
 function parseOptions(): Options {
@@ -55,9 +60,26 @@ function parseOptions(): Options {
       'the raw driver writes only the first n documents (its docs/s compared with ours; for sizes it would take hours at)',
       (value) => Math.round(positive(value)),
     )
+    .option(
+      '--full-only',
+      'only the full run per size, with its per-phase times (no reruns, refresh or raw baseline)',
+      false,
+    )
     .option('--server <uri>', 'a MongoDB-wire server to run on instead of the local stack (its RSS is not measured)')
     .parse()
     .opts<Options>();
+}
+
+/** The stack's Postgres (first line of postmaster.pid), when it is ours. */
+function postmasterPid(env: Env): { postgres?: number } {
+  try {
+    const pid = Number(
+      fs.readFileSync(path.join(env.STACK_DATA_DIR, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    return Number.isSafeInteger(pid) && pid > 0 ? { postgres: pid } : {};
+  } catch {
+    return {};
+  }
 }
 
 async function freshDb(client: MongoClient, name: string): Promise<Db> {
@@ -78,21 +100,46 @@ async function measure(
   client: MongoClient,
   customers: number,
   options: Options,
-  serverPid?: number,
+  cpuPids: CpuPids,
 ): Promise<Row> {
+  const serverPid = cpuPids.server;
   const prepared = await prepareTarget(env, customers, options);
   const n = prepared.customers;
   const ours = await freshDb(client, DATABASES.ours);
   let peaks: Peaks = { workerMb: 0 };
-  const run = async (consolidationDate: Date) => {
+  const run = async (consolidationDate: Date, phases?: PhaseSeconds) => {
+    const watch = phases ? { phases, progressEvery: Math.max(10_000, n / 10), cpuPids } : undefined;
     const measured = await withPeakRss(serverPid, () =>
-      ourUpsert(prepared.env, ours, options.batch, consolidationDate),
+      ourUpsert(prepared.env, ours, options.batch, consolidationDate, watch),
     );
     peaks = maxPeaks(peaks, measured.peaks);
     return measured.result;
   };
-  const full = await run(RUNS.full);
+  const phases: PhaseSeconds = {};
+  const loadBefore = os.loadavg()[0]!;
+  const cpuBefore = cpuSeconds(cpuPids);
+  const full = await run(RUNS.full, phases);
+  const cpu = cpuBetween(cpuBefore, cpuSeconds(cpuPids));
+  const load = { before: loadBefore, after: os.loadavg()[0]! };
   expectCounts('full run', full.result, { pass: 'full', inserted: n, built: n });
+  console.log(
+    `  ${n} customers, full run at load ${load.before.toFixed(1)} -> ${load.after.toFixed(1)}: ${full.seconds.toFixed(1)} s; ${Object.entries(
+      phases,
+    )
+      .map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)} s`)
+      .join(', ')}; ${cpuPerDoc(cpu, n)}`,
+  );
+  const fullRow = () => ({
+    customers: n,
+    setupSeconds: prepared.setupSeconds,
+    fullSeconds: full.seconds,
+    phases,
+    load,
+    cpu,
+    workerMb: peaks.workerMb,
+    ...(peaks.serverMb === undefined ? {} : { serverMb: peaks.serverMb }),
+  });
+  if (options.fullOnly) return fullRow();
   const unchanged = await run(RUNS.unchanged);
   expectCounts('unchanged rerun', unchanged.result, { pass: 'incremental', built: 0, unchanged: n, updated: 0 });
   const { changed, refreshSeconds } = await withTarget(prepared.env, async (target) => ({
@@ -106,21 +153,18 @@ async function measure(
     rawDriverUpsert(ours, await freshDb(client, DATABASES.raw), options.batch, rawDocs),
   );
   if (raw.result.result !== rawDocs) throw new Error(`raw driver wrote ${raw.result.result} of ${rawDocs}`);
-  const row: Row = {
-    customers: n,
-    setupSeconds: prepared.setupSeconds,
-    fullSeconds: full.seconds,
+  const reruns = {
     unchangedSeconds: unchanged.seconds,
     changedSeconds: onePercent.seconds,
     changed,
     rawSeconds: raw.result.seconds,
     rawDocs,
     refreshSeconds,
-    workerMb: peaks.workerMb,
-    serverMb: peaks.serverMb === undefined ? undefined : Math.max(peaks.serverMb, raw.peaks.serverMb ?? 0),
   };
+  const row: Row = { ...fullRow(), reruns };
+  if (raw.peaks.serverMb !== undefined) row.serverMb = Math.max(row.serverMb ?? 0, raw.peaks.serverMb);
   console.log(
-    `  ${n} customers (setup ${row.setupSeconds.toFixed(0)} s): full ${row.fullSeconds.toFixed(1)} s, unchanged ${row.unchangedSeconds.toFixed(1)} s, 1% (${changed}) ${row.changedSeconds.toFixed(1)} s, raw upsert ${row.rawSeconds.toFixed(1)} s (${rawDocs} docs), views refresh ${row.refreshSeconds.toFixed(1)} s`,
+    `  ${n} customers (setup ${row.setupSeconds.toFixed(0)} s): full ${row.fullSeconds.toFixed(1)} s, unchanged ${reruns.unchangedSeconds.toFixed(1)} s, 1% (${changed}) ${reruns.changedSeconds.toFixed(1)} s, raw upsert ${reruns.rawSeconds.toFixed(1)} s (${rawDocs} docs), views refresh ${reruns.refreshSeconds.toFixed(1)} s`,
   );
   return row;
 }
@@ -131,6 +175,7 @@ async function main(): Promise<void> {
   await startStack(base); // Postgres holds the source and target; the server is ours unless --server
   const env = options.server ? { ...base, MONGODB_URI: options.server } : base;
   const serverPid = options.server ? undefined : runningPid(base, 'ferretdb');
+  const cpuPids = { ...(serverPid ? { server: serverPid } : {}), ...postmasterPid(base) };
   console.log(
     `golden-record bench on ${os.cpus().length} cores (load ${os.loadavg()[0]!.toFixed(1)}), MongoDB-wire server ${env.MONGODB_URI.replace(/\/\/[^@]*@/, '//')}${serverPid ? ` (pid ${serverPid})` : ''}; batch ${options.batch}, ${options.rentalsPerCustomer} rentals per customer`,
   );
@@ -146,7 +191,7 @@ async function main(): Promise<void> {
       for (const customers of sizes) await prepareTarget(env, customers, { ...options, reuse: options.reuse });
       return;
     }
-    for (const customers of sizes) rows.push(await measure(env, client, customers, options, serverPid));
+    for (const customers of sizes) rows.push(await measure(env, client, customers, options, cpuPids));
     report(rows);
   } finally {
     for (const name of Object.values(DATABASES))

@@ -11,6 +11,26 @@ import { waitUntil } from './process';
 export const STACK_PG_USER = 'postgres';
 export const STACK_PG_PASSWORD = 'postgres';
 
+const MB = 1024 * 1024;
+
+/**
+ * The local stand-in's memory settings, sized from the machine as a real MongoDB sizes its WiredTiger cache
+ * (half the RAM less 1 GB): shared_buffers a quarter of the RAM, between 256 MB and 4 GB (Postgres's own
+ * advice; it is shared memory touched only as pages are used, so small stacks stay small), the OS cache
+ * estimate half of it, and checkpoints spaced by 4 GB of WAL instead of 1 GB (a bulk load of a million
+ * documents then does not checkpoint every few seconds and rewrite whole index pages into the WAL each time).
+ */
+export function postgresMemoryOptions(totalBytes = os.totalmem()): string[] {
+  const sharedMb = Math.round(Math.min(4096, Math.max(256, totalBytes / 4 / MB)));
+  const cacheMb = Math.round(Math.max(sharedMb, totalBytes / 2 / MB));
+  return [
+    `shared_buffers=${sharedMb}MB`,
+    `effective_cache_size=${cacheMb}MB`,
+    'max_wal_size=4GB',
+    'checkpoint_timeout=15min',
+  ];
+}
+
 interface RunAs {
   uid: number;
   gid: number;
@@ -117,7 +137,8 @@ export function postgresService(env: StackEnv): Service {
       if (user) fs.chownSync(path.dirname(logFile), user.uid, user.gid);
       ensureReachable(user, path.dirname(logFile));
       initCluster(user);
-      const options = `-p ${env.STACK_PG_PORT} -h ${env.STACK_HOST} -k "" -c max_connections=200 -c shared_buffers=256MB`;
+      const settings = ['max_connections=200', ...postgresMemoryOptions()].map((setting) => `-c ${setting}`);
+      const options = `-p ${env.STACK_PG_PORT} -h ${env.STACK_HOST} -k "" ${settings.join(' ')}`;
       run(['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', options], user);
       await waitUntil('PostgreSQL', this.healthy, { timeoutMs: 30_000, logFile });
     },

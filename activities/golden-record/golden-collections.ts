@@ -1,4 +1,4 @@
-import type { Collection, Db, Filter } from 'mongodb';
+import type { Db } from 'mongodb';
 import {
   FRESHNESS_ID,
   GOLDEN_RECORD_COLLECTION,
@@ -26,39 +26,6 @@ export async function ensureGoldenRecordIndexes(mongo: Db): Promise<void> {
   await mongo
     .collection(GOLDEN_RECORD_COLLECTION)
     .createIndexes(GOLDEN_RECORD_INDEXES.map(({ key, name }) => ({ key: { ...key }, name })));
-}
-
-/** Hands out, batch by batch, what a collection holds up to each batch's last _id (all the rest when undefined). */
-export interface SortedStream<T> {
-  upTo(lastId: number | undefined): Promise<T[]>;
-  close(): Promise<void>;
-}
-
-/**
- * One cursor over the collection in ascending _id (after `after`, if given), read in lockstep with the
- * views: a merge join, so the collection is read once per call and never held in memory here. Writes only
- * touch _ids at or before the cursor's position, which the cursor has already passed.
- */
-export function streamSorted<T extends { _id: number }>(
-  collection: Collection<T>,
-  after: number | undefined,
-  batchSize: number,
-): SortedStream<T> {
-  const filter = (after === undefined ? {} : { _id: { $gt: after } }) as Filter<T>;
-  const cursor = collection.find(filter, { sort: { _id: 1 }, batchSize });
-  let pending: T | null | undefined; // undefined: not read yet; null: the cursor is exhausted
-  return {
-    async upTo(lastId) {
-      const taken: T[] = [];
-      for (;;) {
-        if (pending === undefined) pending = (await cursor.next()) as T | null;
-        if (pending === null || (lastId !== undefined && pending._id > lastId)) return taken;
-        taken.push(pending);
-        pending = undefined;
-      }
-    },
-    close: () => cursor.close(),
-  };
 }
 
 export interface GoldenRecordFreshness {

@@ -26,6 +26,7 @@ import {
 } from './state';
 import { openViewCursor, readRefreshDates, type ChangedCustomer, type ViewCursor } from './view-cursor';
 import { finishFullPass } from './full-pass';
+import { inPhase, type PhaseSeconds } from './phases';
 
 export type UpsertPass = 'incremental' | 'full';
 
@@ -65,6 +66,8 @@ export interface UpsertGoldenRecordsOptions {
   /** After each batch is written: safe to heartbeat as the resume point. */
   onBatch?: (progress: UpsertProgress) => void;
   signal?: AbortSignal;
+  /** Seconds per phase are added here (the benchmark's breakdown). */
+  phases?: PhaseSeconds;
 }
 
 /** Counts of this call only: a resumed call does not count what the earlier attempt did. */
@@ -128,11 +131,15 @@ async function planBatchOf(
   views: ViewCursor<ChangedCustomer>,
   run: RunContext,
   pass: PassState,
+  phases?: PhaseSeconds,
 ): Promise<Batch> {
   const changes = planChanges(rows, run.consolidationDate);
-  const candidates = (await views.rowsOf(changes.build)).map((row) => buildGoldenRecord(row, run));
-  const { stored, inQuarantine } = storedFromEntries(changes.entries.values());
-  const plan = planBatch(candidates, stored, inQuarantine, changes.inSource);
+  const viewRows = await inPhase(phases, 'fetch', () => views.rowsOf(changes.build));
+  const plan = await inPhase(phases, 'build', () => {
+    const candidates = viewRows.map((row) => buildGoldenRecord(row, run));
+    const { stored, inQuarantine } = storedFromEntries(changes.entries.values());
+    return planBatch(candidates, stored, inQuarantine, changes.inSource);
+  });
   if (pass.pass === 'full' && !pass.intoEmpty) {
     // What the collection holds is unknown: every document is an upsert, and leaves quarantine if valid.
     plan.updates.push(...plan.inserts.splice(0));
@@ -188,15 +195,20 @@ async function upsertBatches(
   let leftQuarantine = 0;
   for (;;) {
     opts.signal?.throwIfAborted();
-    const rows = await views.next();
+    const rows = await inPhase(opts.phases, 'select', () => views.next());
     const upTo = rows.at(-1)?.customer_id;
     summary.stateRead += rows.filter((row) => row.known).length;
-    const batch = await planBatchOf(rows, views, run, pass);
+    const batch = await planBatchOf(rows, views, run, pass, opts.phases);
     leftQuarantine += batch.changes.leftQuarantineEntries;
-    count(summary, batch.changes, batch.plan, await writeBatch(collections, batch.plan, run.consolidationDate));
+    const written = await inPhase(opts.phases, 'write', () =>
+      writeBatch(collections, batch.plan, run.consolidationDate),
+    );
+    count(summary, batch.changes, batch.plan, written);
     // The store first, then the state: a crash between the two leaves a state behind the store (a harmless rewrite).
-    const newEntries = await stateEntriesOf(batch, collections, run.consolidationDate);
-    pass.stateEntries += await writeStateEntries(opts.target, opts.mongo, newEntries);
+    pass.stateEntries += await inPhase(opts.phases, 'state', async () => {
+      const newEntries = await stateEntriesOf(batch, collections, run.consolidationDate);
+      return writeStateEntries(opts.target, opts.mongo, newEntries);
+    });
     if (upTo === undefined) break;
     summary.lastCustomerId = upTo;
     opts.onBatch?.({
@@ -249,14 +261,16 @@ export async function upsertGoldenRecords(opts: UpsertGoldenRecordsOptions): Pro
     sources: buildSources(opts.targetUrl, await readRefreshDates(opts.target)),
   };
   // Before the cursor opens: a full pass empties the state the cursor then reads in its snapshot.
-  const { pass, documentsRead } = await choosePass(opts, collections, checkRun);
+  const { pass, documentsRead } = await inPhase(opts.phases, 'check', () => choosePass(opts, collections, checkRun));
   opts.onPass?.(pass);
-  const views = await openViewCursor<ChangedCustomer>({
-    target: opts.target,
-    batchSize,
-    afterCustomerId: opts.resumeAfterCustomerId,
-    changes: { builderVersion: BUILDER_VERSION, store: storeKey(opts.mongo) },
-  });
+  const views = await inPhase(opts.phases, 'select', () =>
+    openViewCursor<ChangedCustomer>({
+      target: opts.target,
+      batchSize,
+      afterCustomerId: opts.resumeAfterCustomerId,
+      changes: { builderVersion: BUILDER_VERSION, store: storeKey(opts.mongo) },
+    }),
+  );
   try {
     const run = {
       consolidationDate: opts.consolidationDate,
@@ -265,10 +279,12 @@ export async function upsertGoldenRecords(opts: UpsertGoldenRecordsOptions): Pro
     const summary = emptySummary(pass, opts.resumeAfterCustomerId ?? 0);
     summary.documentsRead = documentsRead;
     await upsertBatches({ ...opts, batchSize }, collections, views, pass, run, summary);
-    if (pass.pass === 'full')
-      summary.markedMissing += await finishFullPass(collections, run.consolidationDate, pass.intoEmpty ?? false);
-    await finishRun(opts.target, opts.mongo, run.consolidationDate);
-    await recordFreshness(opts.mongo, run.consolidationDate, run.sources);
+    await inPhase(opts.phases, 'finish', async () => {
+      if (pass.pass === 'full')
+        summary.markedMissing += await finishFullPass(collections, run.consolidationDate, pass.intoEmpty ?? false);
+      await finishRun(opts.target, opts.mongo, run.consolidationDate);
+      await recordFreshness(opts.mongo, run.consolidationDate, run.sources);
+    });
     return summary;
   } finally {
     await views.close();

@@ -5,6 +5,9 @@ import pg from 'pg';
 import type { Env } from '../../common/env';
 import { GOLDEN_RECORD_INDEXES } from '../../activities/golden-record/golden-collections';
 import { upsertGoldenRecords, type UpsertSummary } from '../../activities/golden-record/upsert';
+import os from 'node:os';
+import type { PhaseSeconds } from '../../activities/golden-record/phases';
+import { cpuBetween, cpuPerDoc, cpuSeconds, type CpuPids } from './cpu';
 import { GOLDEN_RECORD_COLLECTION } from '../../activities/golden-record/collections';
 
 export interface Timed<T> {
@@ -23,15 +26,44 @@ export async function ourUpsert(
   mongo: Db,
   batchSize: number,
   consolidationDate: Date,
+  watch?: { phases: PhaseSeconds; progressEvery: number; cpuPids: CpuPids },
 ): Promise<Timed<UpsertSummary>> {
   const target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
+  const phases = watch?.phases;
   try {
+    const onBatch = watch ? intervalReporter(watch.phases, watch.progressEvery, watch.cpuPids) : undefined;
     return await timed(() =>
-      upsertGoldenRecords({ target, mongo, targetUrl: env.TARGET_DATABASE_URL, batchSize, consolidationDate }),
+      upsertGoldenRecords({
+        target,
+        mongo,
+        targetUrl: env.TARGET_DATABASE_URL,
+        batchSize,
+        consolidationDate,
+        phases,
+        ...(onBatch ? { onBatch } : {}),
+      }),
     );
   } finally {
     await target.end();
   }
+}
+
+/**
+ * Every `every` documents written: that interval's ms per document, whole and in the write phase, with the
+ * load average; so growth with the collection's size shows within one run, at about the same load.
+ */
+function intervalReporter(phases: PhaseSeconds, every: number, cpuPids: CpuPids) {
+  let last = { written: 0, at: process.hrtime.bigint(), write: 0, cpu: cpuSeconds(cpuPids) };
+  return ({ written }: { written: number }) => {
+    if (written - last.written < every) return;
+    const now = { written, at: process.hrtime.bigint(), write: phases.write ?? 0, cpu: cpuSeconds(cpuPids) };
+    const docs = now.written - last.written;
+    const ms = (seconds: number) => ((seconds / docs) * 1000).toFixed(2);
+    console.log(
+      `    ${written} written: ${ms(Number(now.at - last.at) / 1e9)} ms/doc, write phase ${ms(now.write - last.write)} ms/doc, ${cpuPerDoc(cpuBetween(last.cpu, now.cpu), docs)}, load ${os.loadavg()[0]!.toFixed(1)}`,
+    );
+    last = now;
+  };
 }
 
 type Keyed = Document & { _id: number };
