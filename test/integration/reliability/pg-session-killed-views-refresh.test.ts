@@ -7,14 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
-import { ensureViews, GOLDEN_RECORD_VIEWS } from '../../../activities/golden-record/views';
 import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../../../activities/golden-record/views-config-file';
 import type { Env } from '../../../common/env';
 import { goldenRecordWorkflow } from '../../../workflows';
 import { faultRecorder } from '../../support/fault-results';
 import { cleanGoldenDocs, sortedGoldenDocs } from '../../support/golden-records';
 import { holdLock, killWaiter } from '../../support/locks';
-import { freshMigratedPair } from '../../support/migrated';
+import { populatedViews, type PopulatedViews } from '../../support/populated-views';
 import { withWorker } from '../../support/stack';
 
 const KILLED_VIEW = 'v_dvd_rental.customer_aggr_mv';
@@ -27,22 +26,20 @@ describe('the views refresh’s session terminated mid-refresh', () => {
   let target: pg.Pool;
   let mongo: MongoClient;
 
+  let views: PopulatedViews | undefined;
+
   beforeAll(async () => {
-    env = { ...(await freshMigratedPair({ source: 'pg_kill_views_source', target: 'pg_kill_views_target' })) };
-    env.MONGODB_DATABASE = 'killed_views';
-    target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
-    await ensureViews({ target });
-    // populated, so that every refresh is CONCURRENTLY (as in a daily run after the first)
-    for (const view of GOLDEN_RECORD_VIEWS) await target.query(`refresh materialized view v_dvd_rental.${view}`);
-    mongo = await new MongoClient(env.MONGODB_URI).connect();
-    await mongo.db(env.MONGODB_DATABASE).dropDatabase();
+    views = await populatedViews({
+      source: 'pg_kill_views_source',
+      target: 'pg_kill_views_target',
+      mongoDatabase: 'killed_views',
+    });
+    ({ env, target, mongo } = views);
   });
 
   afterAll(async () => {
     recorder.write();
-    await mongo?.db('killed_views_clean').dropDatabase();
-    await mongo?.close();
-    await target?.end();
+    await views?.close();
   });
 
   test('the refresh is retried and completes; the golden documents equal a clean run’s', async () => {

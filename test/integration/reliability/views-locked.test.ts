@@ -7,14 +7,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import { GOLDEN_RECORD_COLLECTION } from '../../../activities/golden-record/collections';
-import { ensureViews, GOLDEN_RECORD_VIEWS } from '../../../activities/golden-record/views';
 import { GOLDEN_RECORD_VIEWS_CONFIG, readViewsConfigFile } from '../../../activities/golden-record/views-config-file';
 import type { Env } from '../../../common/env';
 import { goldenRecordStatusQuery, goldenRecordWorkflow, rerunRefreshSignal } from '../../../workflows';
 import { faultRecorder } from '../../support/fault-results';
 import { cleanGoldenDocs, sortedGoldenDocs } from '../../support/golden-records';
 import { holdLock, type HeldLock } from '../../support/locks';
-import { freshMigratedPair } from '../../support/migrated';
+import { populatedViews, type PopulatedViews } from '../../support/populated-views';
 import { withWorker } from '../../support/stack';
 import { activityCompleted } from '../../support/worker-faults';
 
@@ -29,22 +28,20 @@ describe('views that cannot refresh: a lock held past the lock timeout', () => {
   let target: pg.Pool;
   let mongo: MongoClient;
 
+  let views: PopulatedViews | undefined;
+
   beforeAll(async () => {
-    env = { ...(await freshMigratedPair({ source: 'views_locked_source', target: 'views_locked_target' })) };
-    env.MONGODB_DATABASE = 'views_locked';
-    target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
-    await ensureViews({ target });
-    // populated, so that every refresh is CONCURRENTLY (as in a daily run after the first)
-    for (const view of GOLDEN_RECORD_VIEWS) await target.query(`refresh materialized view v_dvd_rental.${view}`);
-    mongo = await new MongoClient(env.MONGODB_URI).connect();
-    await mongo.db(env.MONGODB_DATABASE).dropDatabase();
+    views = await populatedViews({
+      source: 'views_locked_source',
+      target: 'views_locked_target',
+      mongoDatabase: 'views_locked',
+    });
+    ({ env, target, mongo } = views);
   });
 
   afterAll(async () => {
     recorder.write();
-    await mongo?.db('views_locked_clean').dropDatabase();
-    await mongo?.close();
-    await target?.end();
+    await views?.close();
   });
 
   test('NotAllViewsRefreshed on each attempt, retried as configured, no upsert on stale views', async () => {
