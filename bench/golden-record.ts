@@ -20,7 +20,7 @@ import { changeOnePercent, prepareTarget, refreshAll, withTarget } from './golde
 import { maxPeaks, withPeakRss, type Peaks } from './golden-record-bench/memory';
 import { report, type Row } from './golden-record-bench/report';
 import type { PhaseSeconds } from '../activities/golden-record/phases';
-import { cpuBetween, cpuPerDoc, cpuSeconds, type CpuPids } from './golden-record-bench/cpu';
+import { cpuBetween, cpuPerDoc, cpuSeconds, postmasterPid, type CpuPids } from './golden-record-bench/cpu';
 
 const RUNS = {
   full: new Date('2026-03-01T06:00:00Z'),
@@ -70,16 +70,9 @@ function parseOptions(): Options {
     .opts<Options>();
 }
 
-/** The stack's Postgres (first line of postmaster.pid), when it is ours. */
-function postmasterPid(env: Env): { postgres?: number } {
-  try {
-    const pid = Number(
-      fs.readFileSync(path.join(env.STACK_DATA_DIR, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
-    );
-    return Number.isSafeInteger(pid) && pid > 0 ? { postgres: pid } : {};
-  } catch {
-    return {};
-  }
+function postmaster(env: Env): { postgres?: number } {
+  const pid = postmasterPid(env.STACK_DATA_DIR);
+  return pid === undefined ? {} : { postgres: pid };
 }
 
 async function freshDb(client: MongoClient, name: string): Promise<Db> {
@@ -175,7 +168,7 @@ async function main(): Promise<void> {
   await startStack(base); // Postgres holds the source and target; the server is ours unless --server
   const env = options.server ? { ...base, MONGODB_URI: options.server } : base;
   const serverPid = options.server ? undefined : runningPid(base, 'ferretdb');
-  const cpuPids = { ...(serverPid ? { server: serverPid } : {}), ...postmasterPid(base) };
+  const cpuPids = { ...(serverPid ? { server: serverPid } : {}), ...postmaster(base) };
   console.log(
     `golden-record bench on ${os.cpus().length} cores (load ${os.loadavg()[0]!.toFixed(1)}), MongoDB-wire server ${env.MONGODB_URI.replace(/\/\/[^@]*@/, '//')}${serverPid ? ` (pid ${serverPid})` : ''}; batch ${options.batch}, ${options.rentalsPerCustomer} rentals per customer`,
   );

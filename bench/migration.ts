@@ -32,6 +32,7 @@ import {
 } from './migration-bench/contenders';
 import { pgTool } from './migration-bench/pg-dump';
 import { contendersTable, goalLines, phaseLines, statementLines, type Goal } from './migration-bench/report';
+import { cpuTimelineLines } from './migration-bench/machine-cpu';
 import { ensureSource } from './migration-bench/source';
 import { SLOW_MS } from './migration-bench/statement-log';
 import {
@@ -68,7 +69,7 @@ interface Options {
   sweep: number[];
   multiRowInserts: boolean;
   keepTargets: boolean;
-  part: 'all' | 'copy' | 'sync';
+  part: 'all' | 'copy' | 'sync' | 'migration';
   sourceDatabase: string;
   cursorIndexes: boolean;
   batchRowsBelow?: number;
@@ -102,9 +103,10 @@ function parseOptions(): Options {
     .addOption(
       new Option(
         '--part <part>',
-        'copy: the full-copy contenders; sync: the daily sync against the full copy; all: both',
+        'copy: the full-copy contenders; sync: the daily sync against the full copy; all: both; ' +
+          'migration: only the full copy by this migration, with its diagnostics',
       )
-        .choices(['all', 'copy', 'sync'])
+        .choices(['all', 'copy', 'sync', 'migration'])
         .default('all'),
     )
     .parse()
@@ -272,8 +274,22 @@ function printDiagnostics(full: FullScale): void {
   }
   console.log(`\n== where the headline migration's ${headline.seconds.toFixed(1)} s went (workflow history) ==`);
   for (const line of phaseLines(headline.seconds, headline.phases, headline.result, full.checksums)) console.log(line);
+  console.log('\n== machine CPU during the headline migration ==');
+  for (const line of cpuTimelineLines(headline.cpu, headline.cpuSeconds)) console.log(line);
   console.log(`\n== inside Postgres: statements over ${SLOW_MS} ms, summed by kind (concurrent statements overlap) ==`);
   for (const line of statementLines(full.measurements)) console.log(line);
+}
+
+/** The headline full copy alone, to measure a change to it: its time, memory, phases and CPU use. */
+async function migrationOnly(context: Context, source: Source): Promise<void> {
+  const headline = await migrate(context, source, HEADLINE_PARALLELISM);
+  const checksums = await headlineChecksums(context, source);
+  console.log(`\n== where the migration's ${headline.seconds.toFixed(1)} s went (workflow history) ==`);
+  for (const line of phaseLines(headline.seconds, headline.phases, headline.result, checksums)) console.log(line);
+  console.log('\n== machine CPU during the migration ==');
+  for (const line of cpuTimelineLines(headline.cpu, headline.cpuSeconds)) console.log(line);
+  console.log(`\n== inside Postgres: statements over ${SLOW_MS} ms, summed by kind (concurrent statements overlap) ==`);
+  for (const line of statementLines([migrationMeasurement(headline, source, HEADLINE_PARALLELISM)])) console.log(line);
 }
 
 async function runSync(context: Context, source: Source, options: Options): Promise<void> {
@@ -290,8 +306,9 @@ async function runSync(context: Context, source: Source, options: Options): Prom
 async function run(context: Context, options: Options): Promise<void> {
   await printVersions(context.env);
   const source = await prepareSource(context, options, options.sourceDatabase, options.scale);
-  if (options.part !== 'copy') await runSync(context, source, options);
+  if (options.part === 'all' || options.part === 'sync') await runSync(context, source, options);
   if (options.part === 'sync') return;
+  if (options.part === 'migration') return migrationOnly(context, source);
   const full = await fullScale(context, source, options);
   const small = await smallScale(
     context,

@@ -1,8 +1,8 @@
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { BinaryRowCounter, type CopyFormat } from './copy-format';
+import type { CopyFormat } from './copy-format';
+import { copyInMessages, CopyOutMessages } from './copy-frames';
 
 export interface CopyCounts {
   rows: number;
@@ -22,39 +22,33 @@ export interface StreamCopyOptions {
   onChunk?: (counts: CopyCounts) => void;
 }
 
-const NEWLINE = 0x0a;
-
-/** Text COPY escapes newlines inside values, so every 0x0a ends exactly one row. */
-export function countRows(chunk: Buffer): number {
-  let rows = 0;
-  for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, at + 1)) rows++;
-  return rows;
-}
+const MESSAGE_HEADER_BYTES = 5;
 
 /**
  * Pipes a COPY TO STDOUT on the source into a COPY FROM STDIN on the target, chunk by chunk with
- * backpressure: memory stays bounded whatever the table size. Returns the rows the target reports.
+ * backpressure: memory stays bounded whatever the table size. Rows are counted by the source's
+ * messages (one per row; a binary COPY adds a trailer); returns the rows the target reports.
  */
 export async function streamCopy(options: StreamCopyOptions): Promise<CopyCounts> {
-  const counts: CopyCounts = { rows: 0, bytes: 0 };
-  const binary = options.format === 'binary' ? new BinaryRowCounter() : undefined;
-  const counter = new Transform({
+  const trailer = options.format === 'binary' ? 1 : 0;
+  const out = options.source.query(new CopyOutMessages(options.copyOut));
+  const into = options.target.query(copyInMessages(options.copyIn));
+  let bytes = 0;
+  const counts = () => ({
+    rows: Math.max(0, out.messages - trailer),
+    bytes: bytes - out.messages * MESSAGE_HEADER_BYTES,
+  });
+  const progress = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      if (binary) {
-        binary.feed(chunk);
-        counts.rows = binary.rows;
-      } else counts.rows += countRows(chunk);
-      counts.bytes += chunk.length;
+      bytes += chunk.length;
       try {
-        options.onChunk?.({ ...counts });
+        options.onChunk?.(counts());
       } catch (error) {
         return done(error as Error);
       }
       done(null, chunk);
     },
   });
-  const into = options.target.query(copyFrom(options.copyIn));
-  const out = options.source.query(copyTo(options.copyOut));
-  await (options.signal ? pipeline(out, counter, into, { signal: options.signal }) : pipeline(out, counter, into));
-  return { rows: into.rowCount, bytes: counts.bytes };
+  await (options.signal ? pipeline(out, progress, into, { signal: options.signal }) : pipeline(out, progress, into));
+  return { rows: into.rowCount, bytes: counts().bytes };
 }

@@ -3,6 +3,7 @@
 // per document follows the load, the CPU time per document follows the work.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
@@ -21,7 +22,8 @@ function procStat(pid: number): { own: number; reaped: number; ppid: number } | 
   }
 }
 
-function treeSeconds(pid: number): number | undefined {
+/** CPU seconds of a process and its children, live and reaped (a Postgres cluster: the postmaster's tree). */
+export function treeSeconds(pid: number): number | undefined {
   const root = procStat(pid);
   if (root === undefined) return undefined;
   let seconds = root.own + root.reaped;
@@ -31,6 +33,19 @@ function treeSeconds(pid: number): number | undefined {
     if (child?.ppid === pid) seconds += child.own;
   }
   return seconds;
+}
+
+/** CPU seconds of one process so far (undefined when it is gone). */
+export const processSeconds = (pid: number): number | undefined => procStat(pid)?.own;
+
+/** The stack's Postgres (first line of postmaster.pid under the stack's data directory), when it is ours. */
+export function postmasterPid(stackDataDir: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(stackDataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface CpuSeconds {

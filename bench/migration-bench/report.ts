@@ -61,14 +61,16 @@ export function phaseLines(
     `  the rest (ledger, workflow tasks, gaps between activities)          ${share(rest)}`,
     '  per table (activity run time; checksum = both verify checksums timed again afterwards, on their own):',
   ];
+  const start = Math.min(...phases.map((phase) => phase.scheduledMs));
   const copies = phases.filter((phase) => phase.activity === 'migrationCopyTable' && phase.table);
   const slowest = copies.sort((a, b) => b.completedMs - b.startedMs - (a.completedMs - a.startedMs)).slice(0, 6);
+  const offset = (ms: number) => ((ms - start) / 1000).toFixed(1);
   for (const phase of slowest) {
     const rows = result.tables.find((table) => table.table === phase.table)?.rows ?? 0;
     const seconds = (phase.completedMs - phase.startedMs) / 1000;
     const checksum = checksums.get(phase.table!) ?? 0;
     lines.push(
-      `    ${pad(phase.table!, 14)} ${padLeft(rows.toLocaleString('en-US'), 11)} rows ${padLeft(seconds.toFixed(1), 6)} s, of which checksum ~${checksum.toFixed(1)} s`,
+      `    ${pad(phase.table!, 14)} ${padLeft(rows.toLocaleString('en-US'), 11)} rows ${padLeft(seconds.toFixed(1), 6)} s (${offset(phase.startedMs)} to ${offset(phase.completedMs)} s), of which checksum ~${checksum.toFixed(1)} s`,
     );
   }
   return lines;

@@ -11,6 +11,8 @@ import { adminUrl } from '../../stack/postgres';
 import { COMPILED_WORKER, startWorkerProcess } from '../../stack/worker-process';
 import { migrationWorkflow } from '../../workflows';
 import { activityPhases, type Phase } from './history';
+import { postmasterPid, processSeconds, treeSeconds } from '../golden-record-bench/cpu';
+import { sampleMachineCpu, type CpuTimeline } from './machine-cpu';
 import { recreateDatabase, sampleRss, timed } from './support';
 
 export interface WorkflowRun {
@@ -23,6 +25,10 @@ export interface WorkflowRun {
   /** VmHWM once the worker reported it had started, before any task. */
   startupRssMb: number;
   phases: Phase[];
+  /** How busy the machine's CPUs were, second by second. */
+  cpu: CpuTimeline;
+  /** CPU seconds the worker process and the stack's Postgres used during the run. */
+  cpuSeconds: { worker: number; postgres?: number };
 }
 
 export interface WorkflowRunOptions {
@@ -117,13 +123,29 @@ export async function runMigrationWorkflow(options: WorkflowRunOptions): Promise
   const startupRssMb = worker.peakRssMb();
   const workflowId = `bench-migration-p${options.parallelism}-${randomUUID()}`;
   const sampler = sampleRss(worker.pid);
+  const cpuSampler = sampleMachineCpu();
+  const postgres = postmasterPid(options.env.STACK_DATA_DIR);
+  const cpuNow = () => ({
+    worker: processSeconds(worker.pid) ?? 0,
+    postgres: postgres === undefined ? undefined : treeSeconds(postgres),
+  });
+  const cpuBefore = cpuNow();
   const run = await timed(() => execute(options, taskQueue, workflowId)).catch(async (error: unknown) => {
     sampler.stop();
+    cpuSampler.stop();
     await worker.stop();
     throw error;
   });
   const runRssMb = sampler.stop();
+  const cpu = cpuSampler.stop();
+  const cpuAfter = cpuNow();
+  const cpuSeconds = {
+    worker: cpuAfter.worker - cpuBefore.worker,
+    ...(cpuAfter.postgres !== undefined && cpuBefore.postgres !== undefined
+      ? { postgres: cpuAfter.postgres - cpuBefore.postgres }
+      : {}),
+  };
   const peakRssMb = await worker.stop();
   const phases = activityPhases(await options.client.workflow.getHandle(workflowId).fetchHistory());
-  return { ...run, peakRssMb, runRssMb, startupRssMb, phases };
+  return { ...run, peakRssMb, runRssMb, startupRssMb, phases, cpu, cpuSeconds };
 }
