@@ -7,9 +7,7 @@
  * full run, the views' refresh time, and the peak RSS of this process (the worker's side) and of the
  * server. Prints the figures and PASS/FAIL against the goals.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { MongoClient, type Db } from 'mongodb';
 import { loadEnv, type Env } from '../common/env';
