@@ -32,7 +32,26 @@ const HASHED_AS_IS = new Set([
   'timestamp',
   'timestamptz',
 ]);
-const COLLATABLE = new Set(['text', 'varchar', 'bpchar']);
+
+/**
+ * The extended hash function of a type's default hash operator class, where SQL can call it on a value
+ * (what hash_record_extended calls per field), with a seed. Strings hash under "C":
+ * a nondeterministic collation would hash 'a' and 'A' alike.
+ */
+type HashCall = (value: string, seed: number) => string;
+const text: HashCall = (value, seed) => `pg_catalog.hashtextextended(${value}::pg_catalog.text collate "C", ${seed})`;
+const HASH_CALL: Record<string, HashCall> = {
+  int2: (value, seed) => `pg_catalog.hashint2extended(${value}, ${seed})`,
+  int4: (value, seed) => `pg_catalog.hashint4extended(${value}, ${seed})`,
+  int8: (value, seed) => `pg_catalog.hashint8extended(${value}, ${seed})`,
+  text,
+  varchar: text,
+  bpchar: (value, seed) => `pg_catalog.hashbpcharextended(${value}::pg_catalog.bpchar collate "C", ${seed})`,
+  uuid: (value, seed) => `pg_catalog.uuid_hash_extended(${value}, ${seed})`,
+  time: (value, seed) => `pg_catalog.time_hash_extended(${value}, ${seed})`,
+  timestamp: (value, seed) => `pg_catalog.timestamp_hash_extended(${value}, ${seed})`,
+  timestamptz: (value, seed) => `pg_catalog.timestamp_hash_extended(${value} at time zone 'UTC', ${seed})`,
+};
 
 /** For each column of `table`: the pg_catalog type (a domain's base type) when it is hashed as is, else null. */
 async function hashedTypes(db: Db, table: string): Promise<Map<string, string | null>> {
@@ -52,11 +71,22 @@ async function hashedTypes(db: Db, table: string): Promise<Map<string, string | 
   return new Map(rows.map((row) => [row.name, row.hashed]));
 }
 
+/** One column's 64-bit hash under `seed` (its position), or `-seed` when it is NULL. */
+function columnHash(value: string, type: string | null, seed: number): string {
+  const call = type === null ? undefined : HASH_CALL[type];
+  const hash = call
+    ? call(value, seed)
+    : type === null
+      ? `pg_catalog.hashtextextended(${value}::text collate "C", ${seed})`
+      : `pg_catalog.hash_record_extended(row(${value}::pg_catalog.${type}), ${seed})`; // bool, bytea, date: no callable hash
+  return `coalesce(${hash}, ${-seed})`;
+}
+
 /**
- * The checksum's per-column expressions over alias `t`, the same on both sides: a column is hashed as
- * its type (cast to it: a domain hashes as its base type, the cast is a no-op otherwise) when both
- * sides have the same such type, else as its text (the sessions fix how values print, see
- * copy-session.ts). Strings hash under "C": a nondeterministic collation would hash 'a' and 'A' alike.
+ * The checksum's per-column hashes over alias `t`, the same on both sides: a column is hashed as its
+ * type (a domain as its base type) when both sides have the same such type, else as its text (the
+ * sessions fix how values print, see copy-session.ts). Each is seeded by the column's position, so
+ * values swapped between columns change the row's hash.
  */
 export async function checksumTerms(
   dbs: { source: Db; target: Db },
@@ -67,22 +97,21 @@ export async function checksumTerms(
     hashedTypes(dbs.source, tables.sourceTable),
     hashedTypes(dbs.target, tables.targetTable),
   ]);
-  return columns.map((column) => {
+  return columns.map((column, index) => {
     const type = source.get(column) ?? null;
-    const value = `t.${quoteIdent(column)}`;
-    if (type === null || type !== target.get(column)) return `(${value}::text collate "C")`;
-    return COLLATABLE.has(type) ? `(${value}::pg_catalog.${type} collate "C")` : `${value}::pg_catalog.${type}`;
+    return columnHash(`t.${quoteIdent(column)}`, type !== null && type === target.get(column) ? type : null, index + 1);
   });
 }
 
 /**
  * An order-independent checksum, so neither side sorts nor buffers: the sum (numeric: no overflow) of
- * a 64-bit hash of each row's `terms` (see checksumTerms). hash_record_extended hashes NULL fields too
- * and is several times faster than the md5 of the row's text. `where` filters alias `t`.
+ * a 64-bit hash of each row, its columns' seeded hashes (checksumTerms) XORed and mixed once more.
+ * Calling each type's hash function directly takes half the time of hash_record_extended over a row
+ * constructor, which forms and takes apart a record per row. `where` filters alias `t`.
  */
 export function checksumSql(table: string, terms: readonly string[], where?: string): string {
   return `select count(*) as rows,
-                 coalesce(sum(hash_record_extended(row(${terms.join(', ')}), 0)), 0)::text as checksum
+                 coalesce(sum(pg_catalog.hashint8extended(${terms.length ? terms.join(' # ') : '0'}, 0)), 0)::text as checksum
             from ${table} t
            ${where ? `where ${where}` : ''}`;
 }

@@ -157,7 +157,9 @@ describe('full copy', () => {
     const result = await copy('city');
     const [expected] = await read<{ checksum: string }>(
       source,
-      `select sum(hash_record_extended(row(city_id, city collate "C", country_id, last_update), 0))::text as checksum from public.city`,
+      `select sum(hashint8extended(hashint4extended(city_id, 1) # hashtextextended(city collate "C", 2)
+                                   # hashint4extended(country_id, 3) # timestamp_hash_extended(last_update, 4), 0))::text as checksum
+         from public.city`,
     );
     expect(result.checksum).toBe(expected!.checksum);
     expect(await read(target, 'select min(city_id), max(city_id) from dvd_rental.city')).toEqual([
