@@ -85,7 +85,6 @@ export const SKIP_EMPTY_DELETES_PATCH = 'migration-skip-empty-deletes';
 
 /** Runs recorded before it copy every table in an activity of its own; later ones batch the small tables. */
 export const BATCH_SMALL_TABLES_PATCH = 'migration-batch-small-tables';
-export const LARGEST_FIRST_PATCH = 'migration-largest-tables-first';
 
 class MigrationRun {
   failure?: { table: string; message: string };
@@ -221,7 +220,6 @@ class MigrationRun {
           excluded: names((entry) => entry.state === 'failed'),
           free: this.free,
           parallelism: this.input.options.parallelism + Math.max(0, batched - 1),
-          ...(patched(LARGEST_FIRST_PATCH) ? { largestFirst: this.estimatedRows } : {}),
         });
         for (const name of ready) {
           const table = this.tables.find((t) => t.name === name)!;

@@ -78,11 +78,6 @@ export interface ReadyQuery {
   /** Tables that may start before their dependencies are done (their target has no foreign key yet). */
   free?: Iterable<string>;
   parallelism: number;
-  /**
-   * Estimated rows per table: the ready tables start largest first (ties in plan order), so the small
-   * ones fill the gaps at the end instead of a large one running alone.
-   */
-  largestFirst?: Record<string, number>;
 }
 
 /**
@@ -90,8 +85,7 @@ export interface ReadyQuery {
  * `free`), and no more than `parallelism` running at once. A dependency outside `tables` counts as done: it is
  * outside this run (e.g. `only`) and must already be in the target.
  */
-export function readyTables(query: ReadyQuery): string[] {
-  const { tables, done, running, excluded = [], free = [], parallelism, largestFirst } = query;
+export function readyTables({ tables, done, running, excluded = [], free = [], parallelism }: ReadyQuery): string[] {
   if (!Number.isInteger(parallelism) || parallelism < 1) {
     throw new MigrationConfigError(`parallelism must be a positive integer, got ${parallelism}`);
   }
@@ -103,11 +97,7 @@ export function readyTables(query: ReadyQuery): string[] {
   const ready = planMigration(tables).order.filter(
     (name) => !started.has(name) && (unordered.has(name) || dependencies.get(name)!.every((dep) => finished.has(dep))),
   );
-  const size = (name: string) => largestFirst?.[name] ?? 0;
-  const ordered = largestFirst
-    ? ready.map((name, at) => ({ name, at })).sort((a, b) => size(b.name) - size(a.name) || a.at - b.at)
-    : [];
-  return (largestFirst ? ordered.map(({ name }) => name) : ready).slice(0, Math.max(0, slots));
+  return ready.slice(0, Math.max(0, slots));
 }
 
 /** Every table that depends on `name` directly or transitively, sorted by name. */

@@ -91,19 +91,6 @@ describe('migration plan', () => {
     expect(ready(['actor', 'category', 'country', 'language'], ['city'], 8)).toEqual(['film', 'rental', 'payment']);
   });
 
-  test('readyTables with estimated rows starts the largest ready tables first, dependencies still kept', () => {
-    const all = DVD_RENTAL.map((spec) => spec.name);
-    const largestFirst = { rental: 10_000_000, payment: 9_000_000, inventory: 2_800_000, film: 25_000, actor: 200 };
-    const ready = (done: string[], running: string[], free: string[]) =>
-      readyTables({ tables: DVD_RENTAL, done, running, parallelism: 2, free, largestFirst });
-    expect(ready([], [], all)).toEqual(['rental', 'payment']);
-    expect(ready([], ['rental', 'payment'], all)).toEqual([]);
-    expect(ready([], ['rental'], all)).toEqual(['payment']);
-    expect(ready(['rental', 'payment'], [], all)).toEqual(['inventory', 'film']);
-    // not free: rental waits for its dependencies however large it is
-    expect(ready([], [], [])).toEqual(['actor', 'category']);
-  });
-
   test('readyTables rejects a parallelism below 1', () => {
     expect(() => readyTables({ tables: DVD_RENTAL, done: [], running: [], parallelism: 0 })).toThrow(
       MigrationConfigError,
