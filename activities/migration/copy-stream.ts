@@ -36,7 +36,8 @@ export async function streamCopy(options: StreamCopyOptions): Promise<CopyCounts
   let bytes = 0;
   const counts = () => ({
     rows: Math.max(0, out.messages - trailer),
-    bytes: bytes - out.messages * MESSAGE_HEADER_BYTES,
+    // messages are counted as they arrive, a little ahead of the bytes passed on
+    bytes: Math.max(0, bytes - out.messages * MESSAGE_HEADER_BYTES),
   });
   const progress = new Transform({
     transform(chunk: Buffer, _encoding, done) {

@@ -11,29 +11,6 @@ export interface Checksum {
 }
 
 /**
- * Built-in types (of pg_catalog) whose extended hash is a function of the exact value, the same on
- * every server of a major version: two values hash alike only if they print alike. Others are hashed
- * as their text: numeric (1.0 and 1.00 hash alike), interval ('1 day' and '24 hours'), float (-0 and 0),
- * jsonb, arrays (dimensions are not hashed), enums (hashed by their OID, which differs between servers),
- * and types without a hash function (tsvector, json, point ...).
- */
-const HASHED_AS_IS = new Set([
-  'bool',
-  'int2',
-  'int4',
-  'int8',
-  'text',
-  'varchar',
-  'bpchar',
-  'bytea',
-  'uuid',
-  'date',
-  'time',
-  'timestamp',
-  'timestamptz',
-]);
-
-/**
  * The extended hash function of a type's default hash operator class, where SQL can call it on a value
  * (what hash_record_extended calls per field), with a seed. Strings hash under "C":
  * a nondeterministic collation would hash 'a' and 'A' alike.
@@ -52,6 +29,16 @@ const HASH_CALL: Record<string, HashCall> = {
   timestamp: (value, seed) => `pg_catalog.timestamp_hash_extended(${value}, ${seed})`,
   timestamptz: (value, seed) => `pg_catalog.timestamp_hash_extended(${value} at time zone 'UTC', ${seed})`,
 };
+
+/**
+ * Built-in types (of pg_catalog) whose extended hash is a function of the exact value, the same on
+ * every server of a major version: two values hash alike only if they print alike. Others are hashed
+ * as their text: numeric (1.0 and 1.00 hash alike), interval ('1 day' and '24 hours'), float (-0 and 0),
+ * jsonb, arrays (dimensions are not hashed), enums (hashed by their OID, which differs between servers),
+ * and types without a hash function (tsvector, json, point ...). bool, bytea and date have no hash function
+ * SQL can call: they go through hash_record_extended of the single value.
+ */
+const HASHED_AS_IS = new Set([...Object.keys(HASH_CALL), 'bool', 'bytea', 'date']);
 
 /** For each column of `table`: the pg_catalog type (a domain's base type) when it is hashed as is, else null. */
 async function hashedTypes(db: Db, table: string): Promise<Map<string, string | null>> {
@@ -73,12 +60,8 @@ async function hashedTypes(db: Db, table: string): Promise<Map<string, string | 
 
 /** One column's 64-bit hash under `seed` (its position), or `-seed` when it is NULL. */
 function columnHash(value: string, type: string | null, seed: number): string {
-  const call = type === null ? undefined : HASH_CALL[type];
-  const hash = call
-    ? call(value, seed)
-    : type === null
-      ? `pg_catalog.hashtextextended(${value}::text collate "C", ${seed})`
-      : `pg_catalog.hash_record_extended(row(${value}::pg_catalog.${type}), ${seed})`; // bool, bytea, date: no callable hash
+  const call = type === null ? text : HASH_CALL[type];
+  const hash = call ? call(value, seed) : `pg_catalog.hash_record_extended(row(${value}::pg_catalog.${type}), ${seed})`;
   return `coalesce(${hash}, ${-seed})`;
 }
 

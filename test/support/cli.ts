@@ -3,6 +3,8 @@ import { promisify } from 'node:util';
 import { REPO_ROOT } from '../../common/env';
 
 const run = promisify(execFile);
+/** Below the test timeout, so that a CLI that hangs fails its test with what it printed so far. */
+const CLI_TIMEOUT_MS = 90_000;
 
 export interface CliRun {
   code: number;
@@ -16,10 +18,16 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'cli/index.ts', ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
+      timeout: CLI_TIMEOUT_MS,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
+    const failed = error as { code: number; stdout: string; stderr: string; killed?: boolean };
+    if (failed.killed)
+      throw new Error(
+        `cli ${args.join(' ')} did not exit within ${CLI_TIMEOUT_MS / 1000} s; stdout: ${failed.stdout}; stderr: ${failed.stderr}`,
+        { cause: error },
+      );
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
 }
