@@ -79,3 +79,28 @@ export function columnList(columns: readonly string[], alias?: string): string {
   const prefix = alias ? `${alias}.` : '';
   return columns.map((column) => prefix + quoteIdent(column)).join(', ');
 }
+
+/**
+ * Per column of `table`: `expression` over its type `t` (a domain followed down to its base type) and that
+ * type's element type `e` (arrays). `$1` is the table; `params` follow as `$2`, `$3` ...
+ */
+export async function perColumnType<T>(
+  db: Db,
+  table: string,
+  expression: string,
+  params: unknown[] = [],
+): Promise<Map<string, T>> {
+  const { rows } = await db.query<{ name: string; value: T }>(
+    `with recursive col(name, type) as (
+       select a.attname, a.atttypid from pg_attribute a
+        where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped
+       union all
+       select col.name, t.typbasetype from col join pg_type t on t.oid = col.type where t.typtype = 'd'
+     )
+     select col.name, ${expression} as value
+       from col join pg_type t on t.oid = col.type left join pg_type e on e.oid = t.typelem
+      where t.typtype <> 'd'`,
+    [table, ...params],
+  );
+  return new Map(rows.map((row) => [row.name, row.value]));
+}

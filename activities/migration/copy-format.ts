@@ -1,6 +1,7 @@
 // Binary COPY between servers of one major version: no value is printed on one side and parsed on the other
 // (timestamps and numerics cost most as text). Used only for columns whose binary form both sides read alike.
 import type pg from 'pg';
+import { perColumnType } from './catalog';
 
 export type CopyFormat = 'text' | 'binary';
 
@@ -9,25 +10,16 @@ export type CopyFormat = 'text' | 'binary';
  * (through domains) with a send function, arrays of such; an enum (sent as its label). Composite types and
  * arrays of user types carry their type OIDs, which differ between servers.
  */
-async function binaryForms(db: pg.PoolClient, table: string): Promise<Map<string, string | null>> {
-  const { rows } = await db.query<{ name: string; form: string | null }>(
-    `with recursive col(name, type) as (
-       select a.attname, a.atttypid from pg_attribute a
-        where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped
-       union all
-       select col.name, t.typbasetype from col join pg_type t on t.oid = col.type where t.typtype = 'd'
-     )
-     select col.name,
-            case when t.typtype = 'e' then 'enum'
-                 when t.typtype = 'b' and t.typnamespace = 'pg_catalog'::regnamespace and t.typsend::oid <> 0
-                      and (t.typelem = 0 or e.typnamespace = 'pg_catalog'::regnamespace)
-                 then t.oid::regtype::text
-            end as form
-       from col join pg_type t on t.oid = col.type left join pg_type e on e.oid = t.typelem
-      where t.typtype <> 'd'`,
-    [table],
+function binaryForms(db: pg.PoolClient, table: string): Promise<Map<string, string | null>> {
+  return perColumnType<string | null>(
+    db,
+    table,
+    `case when t.typtype = 'e' then 'enum'
+          when t.typtype = 'b' and t.typnamespace = 'pg_catalog'::regnamespace and t.typsend::oid <> 0
+               and (t.typelem = 0 or e.typnamespace = 'pg_catalog'::regnamespace)
+          then t.oid::regtype::text
+     end`,
   );
-  return new Map(rows.map((row) => [row.name, row.form]));
 }
 
 const majorVersion = async (db: pg.PoolClient) =>

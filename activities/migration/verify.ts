@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { VerificationError } from '../../workflows/migration/errors';
-import { quoteIdent } from './catalog';
+import { perColumnType, quoteIdent } from './catalog';
 import type { Sessions } from './copy-session';
 
 type Db = pg.Pool | pg.PoolClient | pg.Client;
@@ -41,21 +41,13 @@ const HASH_CALL: Record<string, HashCall> = {
 const HASHED_AS_IS = new Set([...Object.keys(HASH_CALL), 'bool', 'bytea', 'date']);
 
 /** For each column of `table`: the pg_catalog type (a domain's base type) when it is hashed as is, else null. */
-async function hashedTypes(db: Db, table: string): Promise<Map<string, string | null>> {
-  const { rows } = await db.query<{ name: string; hashed: string | null }>(
-    `with recursive col(name, type) as (
-       select a.attname, a.atttypid from pg_attribute a
-        where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped
-       union all
-       select col.name, t.typbasetype from col join pg_type t on t.oid = col.type where t.typtype = 'd'
-     )
-     select col.name,
-            case when t.typnamespace = 'pg_catalog'::regnamespace and t.typname = any($2) then t.typname end as hashed
-       from col join pg_type t on t.oid = col.type
-      where t.typtype <> 'd'`,
-    [table, [...HASHED_AS_IS]],
+function hashedTypes(db: Db, table: string): Promise<Map<string, string | null>> {
+  return perColumnType<string | null>(
+    db,
+    table,
+    `case when t.typnamespace = 'pg_catalog'::regnamespace and t.typname = any($2) then t.typname end`,
+    [[...HASHED_AS_IS]],
   );
-  return new Map(rows.map((row) => [row.name, row.hashed]));
 }
 
 /** One column's 64-bit hash under `seed` (its position), or `-seed` when it is NULL. */
