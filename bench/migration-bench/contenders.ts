@@ -7,7 +7,7 @@ import { pgDumpParallel, pgDumpPiped } from './pg-dump';
 import { rawCopy } from './raw-copy';
 import { SEED_BATCH_ROWS, seedMethod, type SeedStyle } from './seed-method';
 import { logPosition, statementsSince, type LoggedStatement } from './statement-log';
-import { expectSameCounts, withPool, type Measurement } from './support';
+import { countRows, expectSameCounts, withPool, type Measurement } from './support';
 import { runMigrationWorkflow, type WorkflowRun } from './workflow';
 
 export const TARGETS = {
@@ -37,11 +37,30 @@ function checkTarget(context: Context, source: Source, target: string, schema: s
   return withPool(context.env, target, (pool) => expectSameCounts(pool, context.tables, schema, source.counts));
 }
 
-/** The slow statements logged while `run` ran. */
+/**
+ * Reads the source's tables once (their heap: index scans off), untimed: every contender starts with them in
+ * the OS page cache, whatever the one before it wrote (a cold round-1 migration took 142 s, the next 64 s).
+ */
+async function warmSource(context: Context, source: Source): Promise<void> {
+  await withPool(context.env, source.database, async (pool) => {
+    const client = await pool.connect();
+    try {
+      await client.query('set enable_indexonlyscan = off; set enable_indexscan = off; set enable_bitmapscan = off');
+      await countRows(client, context.tables);
+    } finally {
+      client.release();
+    }
+  });
+}
+
+/** The slow statements logged while `run` ran, the source warmed before. */
 async function withStatements<T>(
-  env: Env,
+  context: Context,
+  source: Source,
   run: () => Promise<T>,
 ): Promise<{ result: T; statements: LoggedStatement[] }> {
+  await warmSource(context, source);
+  const { env } = context;
   const position = logPosition(env);
   const result = await run();
   return { result, statements: statementsSince(env, position) };
@@ -52,7 +71,7 @@ export interface MigrationRun extends WorkflowRun {
 }
 
 export async function migrate(context: Context, source: Source, parallelism: number): Promise<MigrationRun> {
-  const { result: run, statements } = await withStatements(context.env, () =>
+  const { result: run, statements } = await withStatements(context, source, () =>
     runMigrationWorkflow({ ...context, source: source.database, target: TARGETS.migration, parallelism }),
   );
   if (run.result.status !== 'succeeded') throw new Error(`migration ${run.result.status}`);
@@ -83,10 +102,10 @@ const RESTORE_NOTE = 'pg_restore creates the tables, loads them, then builds key
 
 export async function pgDumpContenders(context: Context, source: Source): Promise<Measurement[]> {
   const { env } = context;
-  const piped = await withStatements(env, () => pgDumpPiped(env, source.database, TARGETS.pgdump));
+  const piped = await withStatements(context, source, () => pgDumpPiped(env, source.database, TARGETS.pgdump));
   await checkTarget(context, source, TARGETS.pgdump, 'public');
   console.log(`  pg_dump | pg_restore: ${piped.result.toFixed(1)} s`);
-  const parallel = await withStatements(env, () => pgDumpParallel(env, source.database, TARGETS.pgdump, 2));
+  const parallel = await withStatements(context, source, () => pgDumpParallel(env, source.database, TARGETS.pgdump, 2));
   await checkTarget(context, source, TARGETS.pgdump, 'public');
   console.log(`  pg_dump -Fd -j 2, pg_restore -j 2: ${parallel.result.toFixed(1)} s`);
   const measurement = (contender: string, run: typeof piped, how: string): Measurement => ({
@@ -107,7 +126,7 @@ export const RAW_COPY_POST_DATA = 'like-for-like: raw COPY pipe, 2 at once, + po
 export async function rawCopyContenders(context: Context, source: Source): Promise<Measurement[]> {
   const measurements: Measurement[] = [];
   for (const lanes of [1, 2]) {
-    const run = await withStatements(context.env, () =>
+    const run = await withStatements(context, source, () =>
       rawCopy(context.env, source.database, TARGETS.copy, context.tables, lanes),
     );
     await checkTarget(context, source, TARGETS.copy, 'dvd_rental');
@@ -120,7 +139,7 @@ export async function rawCopyContenders(context: Context, source: Source): Promi
       statements: run.statements,
     });
   }
-  const withPostData = await withStatements(context.env, () =>
+  const withPostData = await withStatements(context, source, () =>
     rawCopy(context.env, source.database, TARGETS.copy, context.tables, 2, true),
   );
   await checkTarget(context, source, TARGETS.copy, 'dvd_rental');

@@ -5,6 +5,8 @@ import os from 'node:os';
 
 interface Ticks {
   busy: number;
+  /** Idle with a disk read or write outstanding. */
+  iowait: number;
   total: number;
 }
 
@@ -17,27 +19,32 @@ function readTicks(): Ticks {
     .map(Number) as number[];
   const idleTicks = idle! + iowait!;
   const total = user! + nice! + system! + idleTicks + irq! + softirq! + steal!;
-  return { busy: total - idleTicks, total };
+  return { busy: total - idleTicks, iowait: iowait!, total };
 }
 
 export interface CpuTimeline {
   /** Busy fraction of all CPUs per interval, oldest first. */
   busy: number[];
+  /** Fraction of all CPUs idle waiting on the disk, per interval. */
+  iowait: number[];
   intervalMs: number;
 }
 
 export function sampleMachineCpu(intervalMs = 1000): { stop(): CpuTimeline } {
   const busy: number[] = [];
+  const iowait: number[] = [];
   let last = readTicks();
   const timer = setInterval(() => {
     const now = readTicks();
-    busy.push(now.total > last.total ? (now.busy - last.busy) / (now.total - last.total) : 0);
+    const total = now.total - last.total;
+    busy.push(total > 0 ? (now.busy - last.busy) / total : 0);
+    iowait.push(total > 0 ? (now.iowait - last.iowait) / total : 0);
     last = now;
   }, intervalMs);
   return {
     stop() {
       clearInterval(timer);
-      return { busy, intervalMs };
+      return { busy, iowait, intervalMs };
     },
   };
 }
@@ -57,10 +64,13 @@ export function cpuTimelineLines(
     const slice = busy.slice(at, at + perBucket);
     buckets.push(((slice.reduce((sum, b) => sum + b, 0) / slice.length) * 100).toFixed(0));
   }
-  const idleCpuSeconds = busy.reduce((sum, b) => sum + (1 - b), 0) * (timeline.intervalMs / 1000) * os.cpus().length;
+  const cpuSeconds = (fractions: number[]) =>
+    fractions.reduce((sum, f) => sum + f, 0) * (timeline.intervalMs / 1000) * os.cpus().length;
+  const idleCpuSeconds = cpuSeconds(busy.map((b) => 1 - b));
+  const diskSeconds = cpuSeconds(timeline.iowait);
   const postgres = used.postgres === undefined ? '' : `, Postgres (all backends) ${used.postgres.toFixed(1)} s`;
   return [
     `  CPU seconds used: worker ${used.worker.toFixed(1)} s${postgres}`,
-    `  all CPUs ${(average * 100).toFixed(0)}% busy on average (${idleCpuSeconds.toFixed(1)} CPU-seconds idle); per ${bucketSeconds} s: ${buckets.join(' ')}`,
+    `  all CPUs ${(average * 100).toFixed(0)}% busy on average (${idleCpuSeconds.toFixed(1)} CPU-seconds idle, ${diskSeconds.toFixed(1)} of them waiting on the disk); per ${bucketSeconds} s: ${buckets.join(' ')}`,
   ];
 }
