@@ -63,7 +63,11 @@ export async function withPool<T>(env: Env, database: string, fn: (pool: pg.Pool
 }
 
 /** Exact row counts of the config's tables in `schema` (schema_in when not given). */
-export async function countRows(pool: pg.Pool | pg.PoolClient, tables: TableSpec[], schema?: string): Promise<Map<string, number>> {
+export async function countRows(
+  pool: pg.Pool | pg.PoolClient,
+  tables: TableSpec[],
+  schema?: string,
+): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const table of tables) {
     const name = `${pg.escapeIdentifier(schema ?? table.schema_in)}.${pg.escapeIdentifier(table.name)}`;
