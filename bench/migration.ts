@@ -207,15 +207,18 @@ const fastest = (measurements: Measurement[], prefix: string) =>
   measurements.filter((m) => m.contender.startsWith(prefix)).sort((a, b) => a.seconds - b.seconds)[0]!;
 const rowsPerSecond = (m: Measurement) => m.rows / m.seconds;
 
-/** The three issue-13 ratios of one set of full-copy measurements (the migration first): contender time / migration time. */
+/** The issue-13 contenders of one set of full-copy measurements (the migration first). */
+const copyContenders = (measurements: Measurement[]) => ({
+  pgDump: fastest(measurements, 'pg_dump -Fc'),
+  parallelDump: fastest(measurements, 'pg_dump -Fd'),
+  postData: measurements.find((m) => m.contender === RAW_COPY_POST_DATA)!,
+});
+
+/** Their wall times over the migration's. */
 function copyRatios(measurements: Measurement[]) {
-  const migration = measurements[0]!;
-  const over = (m: Measurement) => m.seconds / migration.seconds;
-  return {
-    pgDump: over(fastest(measurements, 'pg_dump -Fc')),
-    parallelDump: over(fastest(measurements, 'pg_dump -Fd')),
-    postData: over(measurements.find((m) => m.contender === RAW_COPY_POST_DATA)!),
-  };
+  const over = (m: Measurement) => m.seconds / measurements[0]!.seconds;
+  const { pgDump, parallelDump, postData } = copyContenders(measurements);
+  return { pgDump: over(pgDump), parallelDump: over(parallelDump), postData: over(postData) };
 }
 
 function roundLines(rounds: Measurement[][]): string[] {
@@ -231,14 +234,12 @@ function roundLines(rounds: Measurement[][]): string[] {
 function goals(full: FullScale, small: SmallScale): Goal[] {
   const migration = full.measurements[0]!;
   // the issue's contender: one pg_dump piped into pg_restore (the parallel variant is printed beside it)
-  const pgDump = fastest(full.measurements, 'pg_dump -Fc');
+  const { pgDump, parallelDump, postData } = copyContenders(full.measurements);
   const copy = fastest(full.measurements, 'raw COPY');
   const timeOver = (m: Measurement) => `(${m.contender} time / migration time)`;
   const multiRow = small.multiRow
     ? `; vs the faster multi-row-INSERT variant: ${(rowsPerSecond(small.migration) / rowsPerSecond(small.multiRow)).toFixed(1)}x`
     : '';
-  const parallelDump = fastest(full.measurements, 'pg_dump -Fd');
-  const postData = full.measurements.find((m) => m.contender === RAW_COPY_POST_DATA)!;
   const ratios = copyRatios(full.measurements);
   return [
     {

@@ -53,8 +53,8 @@ async function warmSource(context: Context, source: Source): Promise<void> {
   });
 }
 
-/** The slow statements logged while `run` ran, the source warmed before. */
-async function withStatements<T>(
+/** Runs a contender from a warm source, with the slow statements logged while it ran. */
+async function measured<T>(
   context: Context,
   source: Source,
   run: () => Promise<T>,
@@ -71,7 +71,7 @@ export interface MigrationRun extends WorkflowRun {
 }
 
 export async function migrate(context: Context, source: Source, parallelism: number): Promise<MigrationRun> {
-  const { result: run, statements } = await withStatements(context, source, () =>
+  const { result: run, statements } = await measured(context, source, () =>
     runMigrationWorkflow({ ...context, source: source.database, target: TARGETS.migration, parallelism }),
   );
   if (run.result.status !== 'succeeded') throw new Error(`migration ${run.result.status}`);
@@ -102,10 +102,10 @@ const RESTORE_NOTE = 'pg_restore creates the tables, loads them, then builds key
 
 export async function pgDumpContenders(context: Context, source: Source): Promise<Measurement[]> {
   const { env } = context;
-  const piped = await withStatements(context, source, () => pgDumpPiped(env, source.database, TARGETS.pgdump));
+  const piped = await measured(context, source, () => pgDumpPiped(env, source.database, TARGETS.pgdump));
   await checkTarget(context, source, TARGETS.pgdump, 'public');
   console.log(`  pg_dump | pg_restore: ${piped.result.toFixed(1)} s`);
-  const parallel = await withStatements(context, source, () => pgDumpParallel(env, source.database, TARGETS.pgdump, 2));
+  const parallel = await measured(context, source, () => pgDumpParallel(env, source.database, TARGETS.pgdump, 2));
   await checkTarget(context, source, TARGETS.pgdump, 'public');
   console.log(`  pg_dump -Fd -j 2, pg_restore -j 2: ${parallel.result.toFixed(1)} s`);
   const measurement = (contender: string, run: typeof piped, how: string): Measurement => ({
@@ -126,7 +126,7 @@ export const RAW_COPY_POST_DATA = 'like-for-like: raw COPY pipe, 2 at once, + po
 export async function rawCopyContenders(context: Context, source: Source): Promise<Measurement[]> {
   const measurements: Measurement[] = [];
   for (const lanes of [1, 2]) {
-    const run = await withStatements(context, source, () =>
+    const run = await measured(context, source, () =>
       rawCopy(context.env, source.database, TARGETS.copy, context.tables, lanes),
     );
     await checkTarget(context, source, TARGETS.copy, 'dvd_rental');
@@ -139,7 +139,7 @@ export async function rawCopyContenders(context: Context, source: Source): Promi
       statements: run.statements,
     });
   }
-  const withPostData = await withStatements(context, source, () =>
+  const withPostData = await measured(context, source, () =>
     rawCopy(context.env, source.database, TARGETS.copy, context.tables, 2, true),
   );
   await checkTarget(context, source, TARGETS.copy, 'dvd_rental');

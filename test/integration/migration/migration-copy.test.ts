@@ -7,6 +7,7 @@ import {
   type CopyProgress,
   type CopyTableOptions,
 } from '../../../activities/migration/copy-table';
+import { inTransactions } from '../../../activities/migration/copy-session';
 import { TableDataError, VerificationError } from '../../../workflows/migration/errors';
 import type { TableSpec } from '../../../workflows/migration/types';
 import { adminUrl } from '../../../stack/postgres';
@@ -366,6 +367,19 @@ describe('large tables', () => {
                   insert into wide select g, repeat(md5(g::text), 6) from generate_series(1, 1500000) g`),
   );
 
+  const untilSleeping = async (sessions: number) => {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const [sleeping] = await read<{ n: string }>(
+        target,
+        `select count(*) as n from pg_stat_activity
+          where datname in ('${SOURCE_DB}', '${TARGET_DB}') and query = 'select pg_sleep(60)' and state = 'active'`,
+      );
+      if (Number(sleeping!.n) === sessions) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`${sessions} sessions never started sleeping`);
+  };
+
   const noSessionLeft = async () => {
     for (let attempt = 0; attempt < 50; attempt++) {
       const busy = await read<{ n: string }>(
@@ -433,19 +447,17 @@ describe('large tables', () => {
 
   test('aborting during a long statement cancels it at once', async () => {
     const controller = new AbortController();
-    let abortedAt = 0;
-
-    const copying = copy('wide', {
-      onProgress: (progress) => {
-        if (progress.phase !== 'verify' || abortedAt) return;
-        abortedAt = Date.now() + 100;
-        setTimeout(() => controller.abort(), 100);
-      },
-      signal: controller.signal,
+    // both sides in a statement that would run a minute (as a long checksum or upsert would), the target
+    // holding a row it has written
+    const running = inTransactions({ source, target }, controller.signal, async (sessions) => {
+      await sessions.target.query(`insert into dvd_rental.wide values (1, 'x')`);
+      await Promise.all([sessions.source.query('select pg_sleep(60)'), sessions.target.query('select pg_sleep(60)')]);
     });
+    await untilSleeping(2);
+    const abortedAt = Date.now();
+    controller.abort();
 
-    await expect(copying).rejects.toMatchObject({ name: 'AbortError' });
-    // Checksumming 300 MB takes seconds; without the cancel the abort would wait for it.
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
     expect(Date.now() - abortedAt).toBeLessThan(1000);
     expect(await noSessionLeft()).toBe(true);
     expect(await count(target, 'dvd_rental.wide')).toBe(0);
