@@ -1,7 +1,8 @@
 /**
  * Migration throughput: `npm run bench:migration -- [--scale 625] [--seed 42] [--skip-generate] [--part all|copy|sync]`.
  * `--part sync` (also part of `all`, first): the daily sync on the populated target, unchanged and after one
- * simulated day, each against the full copy (bench/migration-bench/sync.ts).
+ * simulated day, each against the full copy, by the config's cursors and then by the log (cdc), each on a fresh
+ * copy of the source (bench/migration-bench/sync.ts).
  * On the local dev stack (started if needed), in one run on the same databases: this migration (the
  * workflow, run by a worker process of its own) against `pg_dump | pg_restore` (the best common
  * alternative), the seed's method (select all, then one INSERT per row, commit per 1000 rows; on a
@@ -339,15 +340,21 @@ async function migrationOnly(context: Context, source: Source): Promise<void> {
   for (const line of statementLines([migrationMeasurement(headline, source, HEADLINE_PARALLELISM)])) console.log(line);
 }
 
+/** The daily sync by the config's cursors, then by the log (every table `"sync": "cdc"`), each on a fresh copy. */
 async function runSync(context: Context, source: Source, options: Options): Promise<void> {
-  console.log(`\n== daily sync on the populated target (scale ${source.scale}) ==`);
-  const runs = await syncRuns(context, source, {
-    parallelism: HEADLINE_PARALLELISM,
-    cursorIndexes: options.cursorIndexes,
-    batchRowsBelow: options.batchRowsBelow,
-  });
+  const goals = [];
+  for (const method of ['cursor', 'cdc'] as const) {
+    console.log(`\n== daily sync on the populated target (scale ${source.scale}), by ${method} ==`);
+    const runs = await syncRuns(context, source, {
+      method,
+      parallelism: HEADLINE_PARALLELISM,
+      cursorIndexes: options.cursorIndexes,
+      batchRowsBelow: options.batchRowsBelow,
+    });
+    goals.push(...syncGoals(runs, method));
+  }
   console.log('\n== goals (daily sync) ==');
-  for (const line of goalLines(syncGoals(runs))) console.log(line);
+  for (const line of goalLines(goals)) console.log(line);
 }
 
 async function run(context: Context, options: Options): Promise<void> {

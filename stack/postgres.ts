@@ -137,7 +137,13 @@ export function postgresService(env: StackEnv): Service {
       if (user) fs.chownSync(path.dirname(logFile), user.uid, user.gid);
       ensureReachable(user, path.dirname(logFile));
       initCluster(user);
-      const settings = ['max_connections=200', ...postgresMemoryOptions()].map((setting) => `-c ${setting}`);
+      // wal_level=logical: the migration's `sync: cdc` tables are read from logical replication slots
+      const settings = [
+        'max_connections=200',
+        'wal_level=logical',
+        'max_replication_slots=20',
+        ...postgresMemoryOptions(),
+      ].map((setting) => `-c ${setting}`);
       const options = `-p ${env.STACK_PG_PORT} -h ${env.STACK_HOST} -k "" ${settings.join(' ')}`;
       run(['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', options], user);
       await waitUntil('PostgreSQL', this.healthy, { timeoutMs: 30_000, logFile });

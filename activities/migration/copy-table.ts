@@ -27,6 +27,7 @@ import {
   type Incremental,
 } from './incremental-sync';
 import { keyMatch, STAGE_TABLE, stageSourceRows, upsertChanges } from './sync-table';
+import { syncFromLog } from './cdc-apply';
 import { asTableDataError } from './table-data-error';
 import { DELETED_FLAG_COLUMN, describePair, type TablePair } from './table-pair';
 import { relationMap } from './schema-config';
@@ -50,6 +51,8 @@ export interface CopyTableOptions {
   deferDeletes?: boolean;
   /** Incremental syncs: `auto` (default) verifies the rows they touched, the whole table once a week. */
   verify?: VerifyMode;
+  /** The slot this run's capture read (cdc-capture.ts), for tables that sync by `cdc`. */
+  cdcSlot?: string;
   onProgress?: (progress: CopyProgress) => void;
   /** Aborting destroys the COPY streams, cancels running statements, rolls back and throws the abort reason. */
   signal?: AbortSignal;
@@ -85,7 +88,10 @@ export async function copyTable(options: CopyTableOptions): Promise<CopyTableOut
     const outcome = await inTransactions(options, options.signal, async (sessions) => {
       const pair = await describePair(sessions, options.table);
       const plan = choosePlan(options.mode, pair);
-      const eligibility = pair.primaryKey.length ? await incrementalOf(sessions.source, options.table, pair) : {};
+      const eligibility = withSlot(
+        pair.primaryKey.length ? await incrementalOf(sessions.source, options.table, pair) : {},
+        options.cdcSlot,
+      );
       const notes = [...plan.notes];
       if (eligibility.incremental && !eligibility.incremental.indexed)
         notes.push(unindexedCursorNote(options.table, eligibility.incremental.column));
@@ -97,6 +103,14 @@ export async function copyTable(options: CopyTableOptions): Promise<CopyTableOut
   } catch (error) {
     throw asTableDataError(label, error);
   }
+}
+
+/** A `cdc` table reads the change log of this run's capture; without one it is compared in full. */
+function withSlot(eligibility: { incremental?: Incremental; reason?: string }, slot: string | undefined) {
+  const { incremental } = eligibility;
+  if (incremental?.method !== 'cdc') return eligibility;
+  if (!slot) return { reason: 'sync "cdc": no capture in this run: compared in full' };
+  return { incremental: { ...incremental, column: slot } };
 }
 
 /**
@@ -157,7 +171,8 @@ async function syncRows(run: Run): Promise<CopyTableOutcome> {
     return compareRows({ ...run, pair }, { method: 'compare', reason: 'no watermark yet: compared in full once' });
   await sessions.target.query('savepoint incremental');
   try {
-    const result = await syncIncrementally(
+    const sync = run.incremental.method === 'cdc' ? syncFromLog : syncIncrementally;
+    const result = await sync(
       {
         sessions,
         pair,

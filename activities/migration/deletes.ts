@@ -11,6 +11,7 @@ import { inTransactions, type Sessions } from './copy-session';
 import { compareKeysOf, incrementalOf, removeKeys } from './incremental-sync';
 import { KEY_LIST_CAP } from './key-merge';
 import { clearPendingDeletes, readSyncState } from './sync-state';
+import { deleteLoggedKeys } from './cdc-apply';
 import { keyMatch, STAGE_TABLE, stageSourceRows } from './sync-table';
 import { DELETED_FLAG_COLUMN, describePair, type TablePair } from './table-pair';
 import { asTableDataError } from './table-data-error';
@@ -78,7 +79,12 @@ async function deleteMissing(sessions: Sessions, options: ApplyDeletesOptions): 
   if (options.deletes === 'flag') pair = await addDeletedFlag(sessions.target, pair);
   const { incremental } = await incrementalOf(sessions.source, options.table, pair);
   const state = incremental && (await readSyncState(sessions.target, pair.label));
-  if (state && state.method === incremental.method && state.column === incremental.column) {
+  if (state?.method === 'cdc' && incremental?.method === 'cdc') {
+    if (state.pendingDeletes === 0) return 0;
+    const deleted = await deleteLoggedKeys(sessions, pair, state, options);
+    await clearPendingDeletes(sessions.target, pair.label);
+    if (deleted >= 0) return deleted;
+  } else if (state && state.method === incremental.method && state.column === incremental.column) {
     // The copy compared the keys in its own transaction and found nothing gone: nothing to read again.
     if (state.pendingDeletes === 0) return 0;
     // only the key ranges where the copy found them, unless it did not say

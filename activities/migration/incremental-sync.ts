@@ -22,6 +22,7 @@ import {
   type Key,
   type KeyDifference,
 } from './key-merge';
+import { capturedLsn } from './cdc-log';
 import { readSyncState, writeSyncState, type SyncState } from './sync-state';
 import { keyMatch, STAGE_TABLE, stageSourceRows, upsertChanges } from './sync-table';
 import { DELETED_FLAG_COLUMN, type TablePair } from './table-pair';
@@ -35,7 +36,8 @@ const CURSOR_TYPES = new Set(['timestamp', 'timestamptz', 'date', 'int2', 'int4'
 const TIME_TYPES = new Set(['timestamp', 'timestamptz', 'date']);
 
 export interface Incremental {
-  method: 'cursor' | 'key';
+  method: 'cursor' | 'key' | 'cdc';
+  /** cdc: the slot (see cdc-capture.ts). */
   column: string;
   /** pg_catalog type name of the column. */
   type: string;
@@ -75,6 +77,7 @@ export async function incrementalOf(
   const keyTypes = pair.primaryKey.map((name) => typeOf(name)?.type ?? '');
   if (!keyTypes.every((type) => MERGEABLE_KEY_TYPES.has(type)))
     return { reason: `primary key (${pair.primaryKey.join(', ')}) is not of integer columns: compared in full` };
+  if (sync.cdc) return { incremental: { method: 'cdc', column: '', type: 'pg_lsn', overlapSeconds: 0, indexed: true } };
   const column = (sync.cursor ?? sync.key)!;
   const info = typeOf(column);
   const where = `config of ${spec.name}: sync ${sync.cursor ? 'cursor' : 'key'} ${JSON.stringify(column)}`;
@@ -220,7 +223,7 @@ export async function syncIncrementally(run: IncrementalRun, state: SyncState): 
   });
   const read = await highest(sessions.target, plan, STAGE_TABLE, state.watermark);
   const first = await progress.step('apply', () => upsertChanges(sessions, pair));
-  const full = run.verify === 'full' || isDue(state.fullVerifiedAt);
+  const full = run.verify === 'full' || isFullVerifyDue(state.fullVerifiedAt);
   // A table whose rows changed today likely lost some too: its whole-table key fingerprint would only say
   // so, and the ranged one would follow. Only a quiet table is worth the cheaper check first.
   const quiet = first.inserted + first.updated === 0;
@@ -274,7 +277,7 @@ const describe = (difference: KeyDifference) =>
 
 const nothingTouched = (): Promise<Checksum> => Promise.resolve({ rows: 0, checksum: '0' });
 
-const isDue = (last: Date | null) => !last || Date.now() - last.getTime() >= FULL_VERIFY_EVERY_MS;
+export const isFullVerifyDue = (last: Date | null) => !last || Date.now() - last.getTime() >= FULL_VERIFY_EVERY_MS;
 
 /** Source rows whose key the target lacks after the upsert: committed late below the watermark (or never copied). */
 async function repair(run: IncrementalRun, keys: readonly Key[]) {
@@ -319,7 +322,10 @@ export async function recordBaseline(
   plan: Incremental,
   from: { table: string; pendingDeletes: number },
 ): Promise<string | null> {
-  const { watermark } = await highest(sessions.target, plan, from.table, null);
+  const watermark =
+    plan.method === 'cdc'
+      ? await capturedWatermark(sessions.target, plan.column)
+      : (await highest(sessions.target, plan, from.table, null)).watermark;
   await writeSyncState(sessions.target, pair.label, {
     method: plan.method,
     column: plan.column,
@@ -332,3 +338,10 @@ export async function recordBaseline(
 }
 
 export { readSyncState };
+
+/** Where the slot's capture of this run got to: what a table copied now already holds. */
+export async function capturedWatermark(target: pg.PoolClient, slot: string): Promise<string> {
+  const lsn = await capturedLsn(target, slot);
+  if (lsn === null) throw new Error(`slot ${slot}: no capture recorded in the target`);
+  return lsn;
+}

@@ -9,6 +9,7 @@ import { applyDeletes, copyTable, type CopyTableOutcome } from './copy-table';
 import { completedTables, ensureLedger, forgetRun, recordCompleted } from './ledger';
 import { progressReporter } from './progress-reporter';
 import { ensureSyncState } from './sync-state';
+import { captureChanges } from './cdc-capture';
 import { finishTargetSchema, prepareTargetSchema } from './target-schema';
 
 interface CopyInput {
@@ -16,6 +17,7 @@ interface CopyInput {
   deletes: DeleteMode;
   runKey: string;
   verify?: VerifyMode;
+  cdcSlot?: string;
 }
 
 /** A batched table: its outcome, or the error that ended the batch (it failed for good). */
@@ -41,6 +43,7 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
       deletes: input.deletes,
       deferDeletes: true,
       verify: input.verify,
+      cdcSlot: input.cdcSlot,
       onProgress: progressReporter(table.name, beat),
       signal,
     });
@@ -78,6 +81,11 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
     /** Foreign keys validated and sequences set: long statements on big tables, hence the keep-alive. */
     migrationFinishTarget({ tables }: { tables: TableSpec[] }) {
       return withKeepAlive(() => finishTargetSchema({ source: sourcePg, target: targetPg, tables }));
+    },
+
+    /** The `sync: cdc` tables' changes since the last run, from the slot into the target's change log. */
+    migrationCaptureChanges({ configName, tables }: { configName: string; tables: TableSpec[] }) {
+      return withKeepAlive(() => captureChanges({ source: sourcePg, target: targetPg, configName, tables }));
     },
 
     migrationCompletedTables({ runKey }: { runKey: string }) {

@@ -8,7 +8,7 @@ import { LEDGER_SCHEMA } from './ledger';
 export const SYNC_STATE = `${LEDGER_SCHEMA}.sync_state`;
 
 export interface SyncState {
-  method: 'cursor' | 'key';
+  method: 'cursor' | 'key' | 'cdc';
   column: string;
   /** The highest cursor value copied, as text in the copy session's settings (UTC, ISO); null: none yet. */
   watermark: string | null;
@@ -18,6 +18,8 @@ export interface SyncState {
   pendingDeletes: number;
   /** Where those keys are: the delete step merges only these ranges. */
   pendingRanges: KeyRanges | null;
+  /** cdc: the log position after which the pending deletes' keys lie (the watermark before the last sync). */
+  pendingSince: string | null;
   fullVerifiedAt: Date | null;
 }
 
@@ -34,17 +36,19 @@ export async function ensureSyncState(target: pg.Pool): Promise<void> {
        full_verified_at timestamptz,
        updated_at timestamptz not null default now())`,
   );
+  await target.query(`alter table ${SYNC_STATE} add column if not exists pending_since text`);
 }
 
 /** `label` is the target's `schema.table`. Locks the entry: two syncs of one table queue up. */
 export async function readSyncState(db: pg.PoolClient, label: string): Promise<SyncState | undefined> {
   const { rows } = await db.query<{
-    method: 'cursor' | 'key';
+    method: 'cursor' | 'key' | 'cdc';
     column_name: string;
     watermark: string | null;
     read_at: string | null;
     pending_deletes: string;
     pending_ranges: KeyRanges | null;
+    pending_since: string | null;
     full_verified_at: Date | null;
   }>(`select *, read_at::text as read_at from ${SYNC_STATE} where table_name = $1 for update`, [label]);
   const row = rows[0];
@@ -56,6 +60,7 @@ export async function readSyncState(db: pg.PoolClient, label: string): Promise<S
     readAt: row.read_at,
     pendingDeletes: Number(row.pending_deletes),
     pendingRanges: row.pending_ranges,
+    pendingSince: row.pending_since,
     fullVerifiedAt: row.full_verified_at,
   };
 }
@@ -63,18 +68,19 @@ export async function readSyncState(db: pg.PoolClient, label: string): Promise<S
 export async function writeSyncState(
   db: pg.PoolClient,
   label: string,
-  state: Omit<SyncState, 'fullVerifiedAt' | 'pendingRanges'> & {
+  state: Omit<SyncState, 'fullVerifiedAt' | 'pendingRanges' | 'pendingSince'> & {
     fullyVerified: boolean;
     pendingRanges?: KeyRanges | null;
+    pendingSince?: string | null;
   },
 ): Promise<void> {
   await db.query(
     `insert into ${SYNC_STATE} as s (table_name, method, column_name, watermark, read_at, pending_deletes,
-                                     pending_ranges, full_verified_at)
-     values ($1, $2, $3, $4, $7, $5, $8, case when $6 then now() end)
+                                     pending_ranges, pending_since, full_verified_at)
+     values ($1, $2, $3, $4, $7, $5, $8, $9, case when $6 then now() end)
      on conflict (table_name) do update set method = excluded.method, column_name = excluded.column_name,
        watermark = excluded.watermark, read_at = excluded.read_at, pending_deletes = excluded.pending_deletes,
-       pending_ranges = excluded.pending_ranges, updated_at = now(),
+       pending_ranges = excluded.pending_ranges, pending_since = excluded.pending_since, updated_at = now(),
        full_verified_at = case when $6 then now() else s.full_verified_at end`,
     [
       label,
@@ -85,13 +91,15 @@ export async function writeSyncState(
       state.fullyVerified,
       state.readAt,
       state.pendingRanges ? JSON.stringify(state.pendingRanges) : null,
+      state.pendingSince ?? null,
     ],
   );
 }
 
 export async function clearPendingDeletes(db: pg.PoolClient, label: string): Promise<void> {
   await db.query(
-    `update ${SYNC_STATE} set pending_deletes = 0, pending_ranges = null, updated_at = now() where table_name = $1`,
+    `update ${SYNC_STATE} set pending_deletes = 0, pending_ranges = null, pending_since = null, updated_at = now()
+      where table_name = $1`,
     [label],
   );
 }

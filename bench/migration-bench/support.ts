@@ -41,10 +41,15 @@ export async function recreateDatabase(env: Env, name: string): Promise<void> {
   });
 }
 
+/** A CDC run's source holds a replication slot, which keeps a database from being dropped: it goes first. */
 export async function dropDatabase(env: Env, name: string): Promise<void> {
-  await withAdminClient(env, (client) =>
-    client.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`),
-  );
+  await withAdminClient(env, async (client) => {
+    await client.query(
+      `select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = $1 and not active`,
+      [name],
+    );
+    await client.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+  });
 }
 
 export function openPool(env: Env, database: string, max = 4): pg.Pool {

@@ -40,9 +40,10 @@ const count = (n: number) => n.toLocaleString('en-US');
 /** How a synced table found its changes: `key cursor payment_id: 12 rows read, 16,049 keys compared`. */
 export function syncDetail(sync: NonNullable<TableProgress['sync']>): string {
   if (sync.method === 'compare') return `full comparison, ${count(sync.rowsRead)} rows read: ${sync.reason ?? ''}`;
+  const how = { cursor: 'cursor', key: 'key cursor', cdc: 'log' }[sync.method];
   const parts = [
-    `${sync.method === 'key' ? 'key cursor' : 'cursor'}: ${count(sync.rowsRead)} rows read` +
-      (sync.reread ? ` (${count(sync.reread)} re-read)` : ''),
+    `${how}: ${count(sync.rowsRead)} rows read` + (sync.reread ? ` (${count(sync.reread)} re-read)` : ''),
+    sync.logged && `${count(sync.logged.changes)} changes logged on ${count(sync.logged.keys)} keys`,
     sync.keysCompared &&
       `${count(sync.keysCompared.source)} keys compared ${sync.keysByCount ? 'by count' : `(${count(sync.keysStreamed ?? 0)} streamed)`}`,
     sync.repaired && `${count(sync.repaired)} missed rows copied`,

@@ -14,6 +14,11 @@ export async function freshDatabase(name: string, env: Env = testEnv()): Promise
   const admin = new pg.Client({ connectionString: adminUrl(env) });
   await admin.connect();
   try {
+    // a database with a replication slot (a CDC test's source) cannot be dropped
+    await admin.query(
+      `select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = $1 and not active`,
+      [name],
+    );
     await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
   } finally {
     await admin.end();
@@ -27,6 +32,26 @@ export interface WorkerHarness {
   resources: Resources;
   taskQueue: string;
   worker: WorkerGroup;
+}
+
+/** One worker for a whole test file (each worker start bundles the workflows anew); `stop` it in afterAll. */
+export async function fileWorker(env: Env = testEnv()): Promise<{ harness: WorkerHarness; stop: () => Promise<void> }> {
+  let started!: (harness: WorkerHarness) => void;
+  let release!: () => void;
+  const ready = new Promise<WorkerHarness>((resolve) => (started = resolve));
+  const stopped = withWorker((running) => {
+    started(running);
+    return new Promise<void>((resolve) => (release = resolve));
+  }, env);
+  const ended = stopped.then(() => Promise.reject(new Error('the worker stopped before it started')));
+  const harness = await Promise.race([ready, ended]);
+  return {
+    harness,
+    stop: async () => {
+      release();
+      await stopped;
+    },
+  };
 }
 
 /** Runs `fn` while a real worker (real activities, real connections) polls a task queue of its own. */

@@ -9,6 +9,7 @@ import { MIGRATION_NON_RETRYABLE, MigrationConfigError } from './errors';
 import { planMigration, readyTables, smallTableBatch } from './plan';
 import { copyProgressSignal, migrationProgressQuery } from './progress';
 import {
+  type CdcCapture,
   migrationInputSchema,
   type MigrationInput,
   type MigrationResult,
@@ -96,6 +97,8 @@ class MigrationRun {
   estimatedRows: Record<string, number> = {};
   /** Target tables (`schema.name`) this run created: their first copy is a full one, left to run in parallel. */
   created = new Set<string>();
+  /** This run's capture of the `sync: cdc` tables' changes, taken before any of their copies. */
+  cdc?: CdcCapture;
 
   constructor(
     private readonly input: MigrationInput,
@@ -132,6 +135,7 @@ class MigrationRun {
       deletes: options.deletes,
       runKey: this.runKey,
       ...(options.verify ? { verify: options.verify } : {}),
+      ...(this.cdc ? { cdcSlot: this.cdc.slot } : {}),
     };
   }
 
@@ -276,6 +280,11 @@ export async function migrationWorkflow(raw: MigrationInput): Promise<MigrationR
   run.estimatedRows = schema.estimatedRows ?? {};
   run.created = new Set([...schema.created, ...schema.recreated]);
   await run.skipCompleted();
+  const cdcTables = tables.filter((table) => table.sync?.cdc);
+  if (cdcTables.length)
+    run.cdc = await orFail(
+      schemaActivities.migrationCaptureChanges({ configName: input.configName, tables: cdcTables }),
+    );
   await run.copyAll();
   await run.applyDeletes();
   const finished = run.finishedTables();
@@ -286,6 +295,7 @@ export async function migrationWorkflow(raw: MigrationInput): Promise<MigrationR
     status: run.failure ? 'failed' : 'succeeded',
     tables: [...run.progress.values()],
     notReplicated: schema.notReplicated,
+    ...(run.cdc ? { cdc: run.cdc } : {}),
   };
   if (run.failure) {
     log.error('migration stopped', { table: run.failure.table });

@@ -14,12 +14,16 @@ export const DEFAULT_OVERLAP_SECONDS = 300;
  * longest transaction it tolerates), are read. A `timestamp` without time zone holds the writers' local time:
  * `time_zone` names their zone; without it 12 more hours are re-read, enough for any zone.
  * `key`: an integer primary key that only grows, for append-only tables (payment): rows past the highest key
- * copied; it sees no update. See README "Incremental sync".
+ * copied; it sees no update.
+ * `cdc` (also written `"sync": "cdc"`): the source's write-ahead log, read through a logical replication slot
+ * (pgoutput): every insert, update and delete, whatever the table's columns; needs `wal_level=logical` and a
+ * role allowed to replicate. See README "Incremental sync".
  */
-export const syncSpecSchema = z
+const syncObjectSchema = z
   .strictObject({
     cursor: identifier.optional(),
     key: identifier.optional(),
+    cdc: z.literal(true).optional(),
     overlap_seconds: z
       .number()
       .int()
@@ -32,23 +36,25 @@ export const syncSpecSchema = z
       .optional(),
   })
   .superRefine((spec, ctx) => {
-    if (Boolean(spec.cursor) === Boolean(spec.key)) {
+    if ([spec.cursor, spec.key, spec.cdc].filter(Boolean).length !== 1) {
       ctx.addIssue({
         code: 'custom',
         message:
-          'give exactly one of "cursor" (a column every insert and update sets, e.g. last_update) or "key" (an integer primary key of an append-only table)',
+          'give exactly one of "cursor" (a column every insert and update sets, e.g. last_update), "key" (an integer primary key of an append-only table) or "cdc": true (the write-ahead log)',
       });
     }
     for (const field of ['overlap_seconds', 'time_zone'] as const) {
-      if (spec.key && spec[field] !== undefined) {
+      if ((spec.key || spec.cdc) && spec[field] !== undefined) {
         ctx.addIssue({
           code: 'custom',
           path: [field],
-          message: 'applies to a "cursor" only: a key cursor finds late keys by comparing the keys of both sides',
+          message: 'applies to a "cursor" only: a key cursor or the log miss no late commit',
         });
       }
     }
   });
+
+export const syncSpecSchema = z.preprocess((value) => (value === 'cdc' ? { cdc: true } : value), syncObjectSchema);
 
 export type SyncSpec = z.infer<typeof syncSpecSchema>;
 
@@ -136,8 +142,8 @@ export interface TableProgress {
 
 /** How a sync found its changes, and what it read to find them. */
 export interface SyncCounters {
-  /** cursor / key: incremental (see SyncSpec); compare: the whole source staged and compared with the target. */
-  method: 'cursor' | 'key' | 'compare';
+  /** cursor / key / cdc: incremental (see SyncSpec); compare: the whole source staged and compared with the target. */
+  method: 'cursor' | 'key' | 'cdc' | 'compare';
   /** Why `compare` for a table whose config names a cursor (or that it has none). */
   reason?: string;
   /** Rows streamed from the source: the cursor's rows (re-read overlap included) and repaired ones, or the whole table. */
@@ -155,6 +161,8 @@ export interface SyncCounters {
   /** With a NULL cursor value: read on every sync. */
   nullCursor: number;
   watermark?: { from: string | null; to: string | null };
+  /** cdc: changes the log held for the table since its watermark (an LSN), and the distinct keys they touched. */
+  logged?: { changes: number; keys: number };
   verified: 'touched' | 'full';
 }
 
@@ -168,10 +176,28 @@ export interface CopyTableResult {
   sync?: SyncCounters;
 }
 
+/** What a run's CDC capture brought into the target's change log (activities/migration/cdc-capture.ts). */
+export interface CdcCapture {
+  slot: string;
+  /** Slot positions: the previous capture's, and the marker this one read up to. */
+  from: string;
+  until: string;
+  /** Per target table (`schema.table`): changes logged. */
+  changes: Record<string, number>;
+  /** Transactions sent again that an earlier capture had logged (its run ended before confirming them). */
+  skippedTransactions: number;
+  /** Log entries every table had applied, dropped. */
+  pruned: number;
+  /** The slot was created now: it knows no earlier change, so its tables are compared in full once. */
+  slotCreated: boolean;
+}
+
 export interface MigrationResult {
   configName: string;
   status: 'succeeded' | 'failed';
   tables: TableProgress[];
   /** Source objects the migration does not replicate (functions, triggers, views...). */
   notReplicated: string[];
+  /** With `sync: cdc` tables: this run's capture. */
+  cdc?: CdcCapture;
 }

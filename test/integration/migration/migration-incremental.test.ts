@@ -8,7 +8,7 @@ import { syncDetail } from '../../../cli/commands/migration';
 import type { MigrationInput, SyncCounters, TableSpec } from '../../../workflows/migration/types';
 import { freshDvdRentalPair } from '../../support/dvdrental';
 import { byTable, DEFAULT_OPTIONS, failureOf, migrate } from '../../support/migration-run';
-import { freshDatabase, withWorker, type WorkerHarness } from '../../support/stack';
+import { fileWorker, freshDatabase, type WorkerHarness } from '../../support/stack';
 
 const SOURCE_DB = 'incremental_source';
 const TARGET_DB = 'incremental_target';
@@ -18,10 +18,8 @@ let source: pg.Pool;
 let target: pg.Pool;
 let config: TableSpec[];
 let runs = 0;
-/** One worker for the file's runs (each worker start bundles the workflows anew). */
 let harness: WorkerHarness;
-let stopWorker: () => void;
-let workerStopped: Promise<void>;
+let stopWorker: (() => Promise<void>) | undefined;
 
 /** One migration run, a fresh workflow id each time. */
 const run = (input: Partial<MigrationInput>) => migrate(harness, `incremental-${++runs}`, input);
@@ -51,21 +49,13 @@ beforeAll(async () => {
   source = new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL, max: 3 });
   target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
   config = await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG);
-  let started: () => void;
-  const ready = new Promise<void>((resolve) => (started = resolve));
-  workerStopped = withWorker((running) => {
-    harness = running;
-    started();
-    return new Promise<void>((resolve) => (stopWorker = resolve));
-  }, env);
-  await Promise.race([ready, workerStopped]);
+  ({ harness, stop: stopWorker } = await fileWorker(env));
   const first = await sync();
   expect(Object.values(first).map((table) => table.mode)).toEqual(config.map(() => 'full'));
 });
 
 afterAll(async () => {
-  stopWorker?.();
-  await workerStopped;
+  await stopWorker?.();
   await source?.end();
   await target?.end();
 });

@@ -1,6 +1,7 @@
 // The worker SIGKILLed between a sync's rows and its watermark: the copy's transaction has upserted the day's
 // changes and waits at the watermark write (a trigger takes an advisory lock the test holds) when its worker
-// dies. The retry, on a new worker, neither loses nor doubles a row.
+// dies. The retry, on a new worker, neither loses nor doubles a row. By a cursor, and by the log (cdc): there
+// the capture has committed the day's changes to the target's change log, and the slot is not confirmed yet.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, WorkflowHandle } from '@temporalio/client';
@@ -13,13 +14,15 @@ import type { MigrationResult, TableSpec } from '../../../workflows/migration/ty
 import { DEFAULT_OPTIONS } from '../../support/migration-run';
 import { faultStack, startWorker, type FaultStack } from '../../support/worker-faults';
 
-const TABLE: TableSpec = {
-  name: 'kept',
+const tableSpec = (name: string, sync: TableSpec['sync']): TableSpec => ({
+  name,
   schema_in: 'public',
   schema_out: 'dvd_rental',
   depends_on: [],
-  sync: { cursor: 'at' },
-};
+  sync,
+});
+const CURSOR_TABLE = tableSpec('kept', { cursor: 'at' });
+const CDC_TABLE = tableSpec('logged', { cdc: true });
 const LOCK = 4242;
 
 let stack: FaultStack;
@@ -29,13 +32,18 @@ const workers: WorkerProcess[] = [];
 beforeAll(async () => {
   stack = await faultStack('sync_kill');
   client = await connectClient(stack.env);
-  await stack.source
-    .query(`create table kept (id int primary key, v text not null, at timestamptz not null default now());
-                            insert into kept (id, v, at) select g, 'v' || g, now() - interval '1 day' from generate_series(1, 1000) g`);
+  for (const { name } of [CURSOR_TABLE, CDC_TABLE])
+    await stack.source
+      .query(`create table ${name} (id int primary key, v text not null, at timestamptz not null default now());
+                              insert into ${name} (id, v, at) select g, 'v' || g, now() - interval '1 day' from generate_series(1, 1000) g`);
+  await stack.target.query(`create function block_watermark() returns trigger language plpgsql as $$
+                              begin perform pg_advisory_xact_lock(${LOCK}); return new; end $$`);
 }, 180_000);
 
 afterAll(async () => {
   for (const worker of workers) await worker.stop().catch(() => undefined);
+  await stack?.source.query(`select pg_drop_replication_slot(slot_name) from pg_replication_slots
+                              where database = current_database() and not active`);
   await client?.connection.close();
   await Promise.all([stack?.source.end(), stack?.target.end()]);
 });
@@ -46,11 +54,11 @@ async function start() {
   return worker;
 }
 
-const migrate = (trial: string) =>
+const migrate = (trial: string, table: TableSpec) =>
   client.workflow.start(migrationWorkflow, {
     taskQueue: stack.taskQueue,
     workflowId: `migration-${trial}-${randomUUID()}`,
-    args: [{ configName: 'sync-kill', tables: [TABLE], options: { ...DEFAULT_OPTIONS, mode: 'auto' } }],
+    args: [{ configName: `sync-kill-${table.name}`, tables: [table], options: { ...DEFAULT_OPTIONS, mode: 'auto' } }],
   });
 
 /** Attempts of the run's copy activity (its started event records the last one). */
@@ -78,55 +86,81 @@ async function waitForBlockedWatermark(target: pg.Pool): Promise<void> {
   throw new Error('no sync reached the watermark write');
 }
 
-test('a worker killed after the rows, before the watermark commits: the rerun neither loses nor doubles a row', async () => {
-  const first = await start();
-  const full = (await (await migrate('sync-kill-full')).result()) as MigrationResult;
-  expect(full.tables[0]).toMatchObject({ state: 'copied', mode: 'full', rows: 1000 });
-  const { rows: before } = await stack.target.query<{ watermark: string }>(
-    `select watermark from _migration.sync_state where table_name = 'dvd_rental.kept'`,
-  );
+const watermarkOf = async (table: TableSpec) =>
+  (
+    await stack.target.query<{ watermark: string }>(
+      `select watermark from _migration.sync_state where table_name = $1`,
+      [`dvd_rental.${table.name}`],
+    )
+  ).rows[0]!.watermark;
 
-  await stack.source.query(`insert into kept (id, v) select g, 'new' || g from generate_series(1001, 1003) g;
-                            update kept set v = v || '!', at = now() where id in (10, 20);
-                            delete from kept where id = 30`);
-  await stack.target.query(`create function block_watermark() returns trigger language plpgsql as $$
-                              begin perform pg_advisory_xact_lock(${LOCK}); return new; end $$;
-                            create trigger block_watermark before insert or update on _migration.sync_state
-                              for each row execute function block_watermark()`);
-  const holder = await stack.target.connect();
-  try {
-    await holder.query('select pg_advisory_lock($1)', [LOCK]);
-    const handle = await migrate('sync-kill');
-    await waitForBlockedWatermark(stack.target);
-    const { rows: staged } = await stack.target.query<{ n: string }>(
-      `select count(*) as n from pg_stat_activity where query like 'insert into _migration.sync_state%' and wait_event = 'advisory'`,
-    );
-    expect(Number(staged[0]!.n)).toBe(1); // the copy waits at its watermark write
-    await first.kill(); // SIGKILL: the open transaction, rows upserted, watermark not written, is lost with it
-    await start();
-    await holder.query('select pg_advisory_unlock($1)', [LOCK]); // the lost backend ends, rolled back
-    const result = (await handle.result()) as MigrationResult;
+/** A cursor's watermark is ISO text; the log's is an LSN, ordered as one. */
+const advanced = async (table: TableSpec, before: string) =>
+  (
+    await stack.target.query<{ advanced: boolean }>(
+      `select case when method = 'cdc' then watermark::pg_lsn > $2::text::pg_lsn else watermark > $2::text end as advanced
+         from _migration.sync_state where table_name = $1`,
+      [`dvd_rental.${table.name}`, before],
+    )
+  ).rows[0]!.advanced;
 
-    expect(result.status).toBe('succeeded');
-    expect(await copyAttempts(handle)).toBe(2);
-    // the retry found all of the day's changes still to do: the killed attempt left nothing behind
-    expect(result.tables[0]).toMatchObject({
-      state: 'copied',
-      mode: 'sync',
-      rows: 5, // verified: the rows the cursor read (3 new, 2 updated)
-      changes: { inserted: 3, updated: 2, deleted: 1 },
-    });
-    const [source, target] = await Promise.all([
-      tableChecksum(stack.source, 'public', 'kept'),
-      tableChecksum(stack.target, 'dvd_rental', 'kept'),
-    ]);
-    expect(source.rows).toBe(1002);
-    expect(target).toEqual(source);
-    const { rows: after } = await stack.target.query<{ watermark: string }>(
-      `select watermark from _migration.sync_state where table_name = 'dvd_rental.kept'`,
-    );
-    expect(after[0]!.watermark > before[0]!.watermark).toBe(true);
-  } finally {
-    holder.release();
-  }
-}, 180_000);
+describe.each([
+  ['a cursor', CURSOR_TABLE],
+  ['the log (cdc)', CDC_TABLE],
+])('synced by %s', (_how, table) => {
+  test('a worker killed after the rows, before the watermark commits: the rerun neither loses nor doubles a row', async () => {
+    const first = workers.at(-1) ?? (await start());
+    const full = (await (await migrate('sync-kill-full', table)).result()) as MigrationResult;
+    expect(full.tables[0]).toMatchObject({ state: 'copied', mode: 'full', rows: 1000 });
+    const before = await watermarkOf(table);
+
+    await stack.source.query(`insert into ${table.name} (id, v) select g, 'new' || g from generate_series(1001, 1003) g;
+                              update ${table.name} set v = v || '!', at = now() where id in (10, 20);
+                              delete from ${table.name} where id = 30`);
+    await stack.target.query(`create trigger block_watermark before insert or update on _migration.sync_state
+                                for each row execute function block_watermark()`);
+    const holder = await stack.target.connect();
+    try {
+      await holder.query('select pg_advisory_lock($1)', [LOCK]);
+      const handle = await migrate('sync-kill', table);
+      await waitForBlockedWatermark(stack.target);
+      const { rows: staged } = await stack.target.query<{ n: string }>(
+        `select count(*) as n from pg_stat_activity where query like 'insert into _migration.sync_state%' and wait_event = 'advisory'`,
+      );
+      expect(Number(staged[0]!.n)).toBe(1); // the copy waits at its watermark write
+      await first.kill(); // SIGKILL: the open transaction, rows upserted, watermark not written, is lost with it
+      await start();
+      await holder.query('select pg_advisory_unlock($1)', [LOCK]); // the lost backend ends, rolled back
+      const result = (await handle.result()) as MigrationResult;
+
+      expect(result.status).toBe('succeeded');
+      expect(await copyAttempts(handle)).toBe(2);
+      // the retry found all of the day's changes still to do: the killed attempt left nothing behind
+      expect(result.tables[0]).toMatchObject({
+        state: 'copied',
+        mode: 'sync',
+        rows: 5, // verified: the rows the sync read (3 new, 2 updated)
+        changes: { inserted: 3, updated: 2, deleted: 1 },
+      });
+      await expectSameRows(table, 1002);
+      expect(await advanced(table, before)).toBe(true);
+    } finally {
+      await stack.target.query('drop trigger block_watermark on _migration.sync_state');
+      holder.release();
+    }
+    // the next run: nothing logged twice (the slot is confirmed only now, by this capture), nothing to do
+    const next = (await (await migrate('sync-kill-next', table)).result()) as MigrationResult;
+    expect(next.tables[0]!.changes).toEqual({ inserted: 0, updated: 0, deleted: 0 });
+    if (next.cdc) expect(next.cdc.changes).toEqual({ [`dvd_rental.${table.name}`]: 0 });
+    await expectSameRows(table, 1002);
+  }, 180_000);
+});
+
+async function expectSameRows(table: TableSpec, rows: number): Promise<void> {
+  const [source, target] = await Promise.all([
+    tableChecksum(stack.source, 'public', table.name),
+    tableChecksum(stack.target, 'dvd_rental', table.name),
+  ]);
+  expect(source.rows).toBe(rows);
+  expect(target).toEqual(source);
+}

@@ -35,10 +35,20 @@ describe('migration config', () => {
     [{ cursor: 'last_update', overlap_seconds: -1 }, 'sync.overlap_seconds: Too small'],
     [{ cursor: 'last_update', time_zone: "UTC'; drop" }, 'sync.time_zone: must be a time zone name'],
     [{ cursor: 'last_update', lag: 3 }, 'sync: Unrecognized key: "lag"'],
-    ['cdc', 'sync: Invalid input: expected object'],
+    ['wal', 'sync: Invalid input: expected object'],
+    [{ cdc: true, cursor: 'last_update' }, 'sync: give exactly one of "cursor"'],
+    [{ cdc: false }, 'sync.cdc: Invalid input: expected true'],
+    [{ cdc: true, overlap_seconds: 5 }, 'sync.overlap_seconds: applies to a "cursor" only'],
   ])('sync %j is refused: %s', (sync, message) => {
     const problems = problemsOf([{ ...table('payment'), sync }]);
     expect(problems).toEqual([expect.stringContaining(`<config>: tables[0] "payment": ${message}`)]);
+  });
+
+  test('"sync": "cdc" reads as { cdc: true }', () => {
+    expect(parseMigrationConfig([{ ...table('payment'), sync: 'cdc' }])).toEqual([
+      { ...table('payment'), sync: { cdc: true } },
+    ]);
+    expect(parseMigrationConfig([{ ...table('payment'), sync: { cdc: true } }])[0]!.sync).toEqual({ cdc: true });
   });
 
   test('a valid sync is kept as given', () => {

@@ -1,0 +1,157 @@
+// CDC sync (config `"sync": "cdc"`) on dvd_rental: a logical replication slot on the source (wal_level=logical),
+// read with pgoutput over the replication protocol; real Postgres and Temporal, each run a migration workflow.
+import pg from 'pg';
+import type { Env } from '../../../common/env';
+import { tableChecksums } from '../../../dataset/checksum';
+import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../../activities/migration/config-file';
+import { syncDetail } from '../../../cli/commands/migration';
+import type { MigrationResult, SyncCounters, TableProgress, TableSpec } from '../../../workflows/migration/types';
+import { freshDvdRentalPair } from '../../support/dvdrental';
+import { byTable, migrate } from '../../support/migration-run';
+import { fileWorker, type WorkerHarness } from '../../support/stack';
+
+const SOURCE_DB = 'cdc_source';
+const TARGET_DB = 'cdc_target';
+/** payment has no cursor column for updates: only the log sees them. */
+const CDC_TABLES = ['customer', 'rental', 'payment'];
+
+let env: Env;
+let source: pg.Pool;
+let target: pg.Pool;
+let config: TableSpec[];
+let runs = 0;
+let harness: WorkerHarness;
+let stopWorker: (() => Promise<void>) | undefined;
+
+const run = (): Promise<MigrationResult> => migrate(harness, `cdc-${++runs}`, { tables: config });
+
+const one = async <T extends pg.QueryResultRow>(pool: pg.Pool, sql: string, values: unknown[] = []) =>
+  (await pool.query<T>(sql, values)).rows[0]!;
+
+const syncOf = (table: TableProgress): SyncCounters => table.sync!;
+
+async function expectSameData(tables: string[]): Promise<void> {
+  expect(await tableChecksums(target, 'dvd_rental', tables)).toEqual(await tableChecksums(source, 'public', tables));
+}
+
+beforeAll(async () => {
+  env = await freshDvdRentalPair({ source: SOURCE_DB, target: TARGET_DB });
+  source = new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL, max: 3 });
+  target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
+  config = (await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG)).map((spec) =>
+    CDC_TABLES.includes(spec.name) ? { ...spec, sync: { cdc: true as const } } : spec,
+  );
+  ({ harness, stop: stopWorker } = await fileWorker(env));
+  const first = await run();
+  expect(first.tables.map((table) => table.mode)).toEqual(config.map(() => 'full'));
+  expect(first.cdc).toMatchObject({ slotCreated: true, changes: { 'dvd_rental.payment': 0 } });
+});
+
+afterAll(async () => {
+  await stopWorker?.();
+  await source?.query(`select pg_drop_replication_slot(slot_name) from pg_replication_slots
+                        where database = current_database() and not active`);
+  await source?.end();
+  await target?.end();
+});
+
+test('inserts, updates (of payment too, which has no cursor) and deletes arrive exactly once; target-only columns stay', async () => {
+  await target.query(
+    `alter table dvd_rental.customer add column loyalty text; update dvd_rental.customer set loyalty = 'kept'`,
+  );
+  const rental = await one<{ rental_id: number }>(
+    source,
+    `insert into rental (rental_date, inventory_id, customer_id, staff_id) values (now(), 1, 1, 1) returning rental_id`,
+  );
+  await source.query(
+    `insert into payment (customer_id, staff_id, rental_id, amount, payment_date) values (1, 1, $1, 4.99, now())`,
+    [rental.rental_id],
+  );
+  await source.query(`update payment set amount = amount + 1 where payment_id = (select min(payment_id) from payment)`);
+  await source.query(`update customer set email = 'cdc@example.org' where customer_id = 1`);
+  // a rental gone with its payments (children first at the source too)
+  const gone = await one<{ rental_id: number }>(
+    source,
+    `select rental_id from rental r where exists (select from payment p where p.rental_id = r.rental_id) order by rental_id limit 1`,
+  );
+  const paymentsGone = (await source.query('delete from payment where rental_id = $1', [gone.rental_id])).rowCount!;
+  await source.query('delete from rental where rental_id = $1', [gone.rental_id]);
+
+  const result = await run();
+  const tables = byTable(result);
+
+  expect(result.cdc!.changes).toEqual({
+    'dvd_rental.customer': 1,
+    'dvd_rental.rental': 2,
+    'dvd_rental.payment': 2 + paymentsGone,
+  });
+  expect(tables.payment!.changes).toEqual({ inserted: 1, updated: 1, deleted: paymentsGone });
+  expect(tables.rental!.changes).toEqual({ inserted: 1, updated: 0, deleted: 1 });
+  expect(tables.customer!.changes).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+  expect(syncOf(tables.payment!)).toMatchObject({
+    method: 'cdc',
+    rowsRead: 2, // the keys the source still has; the gone ones are deleted, not read
+    logged: { changes: 2 + paymentsGone, keys: 2 + paymentsGone },
+    verified: 'touched',
+  });
+  expect(syncDetail(syncOf(tables.payment!))).toMatch(
+    /^log: 2 rows read, \d+ changes logged on \d+ keys, verified touched rows$/,
+  );
+  await expectSameData(['rental', 'payment']);
+  const customer = await one<{ email: string; kept: string }>(
+    target,
+    `select (select email from dvd_rental.customer where customer_id = 1) as email,
+            count(*) filter (where loyalty = 'kept') as kept from dvd_rental.customer`,
+  );
+  const customers = await one<{ n: string }>(source, 'select count(*) as n from customer');
+  expect(customer).toEqual({ email: 'cdc@example.org', kept: customers.n });
+});
+
+test('a second run with no change logs nothing, reads nothing and writes nothing', async () => {
+  const result = await run();
+  const tables = byTable(result);
+
+  expect(Object.values(result.cdc!.changes)).toEqual([0, 0, 0]);
+  expect(result.cdc!.pruned).toBeGreaterThan(0); // the last run's entries, applied by every table
+  for (const name of CDC_TABLES) {
+    expect([name, tables[name]!.changes]).toEqual([name, { inserted: 0, updated: 0, deleted: 0 }]);
+    expect([name, syncOf(tables[name]!)]).toEqual([
+      name,
+      expect.objectContaining({ method: 'cdc', rowsRead: 0, logged: { changes: 0, keys: 0 } }),
+    ]);
+  }
+});
+
+test('a transaction still open when the capture reads the log is not lost: the next run brings it', async () => {
+  const late = await source.connect();
+  try {
+    await late.query('begin');
+    await late.query(`update payment set amount = 0.5 where payment_id = (select max(payment_id) from payment)`);
+    const during = byTable(await run());
+    expect(during.payment!.changes!.updated).toBe(0);
+    await late.query('commit');
+  } finally {
+    late.release();
+  }
+
+  const after = byTable(await run());
+
+  expect(after.payment!.changes).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+  await expectSameData(['payment']);
+});
+
+test('a lost slot is made again and its tables compared in full once, then followed by the log again', async () => {
+  const { slot } = (await run()).cdc!;
+  await source.query('select pg_drop_replication_slot($1)', [slot]);
+  await source.query(`update rental set return_date = now() where rental_id = (select min(rental_id) from rental)`);
+
+  const again = await run();
+
+  expect(again.cdc).toMatchObject({ slot, slotCreated: true });
+  const tables = byTable(again);
+  for (const name of CDC_TABLES) expect([name, syncOf(tables[name]!).method]).toEqual([name, 'compare']);
+  expect(tables.rental!.changes).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+  await expectSameData(['rental', 'payment']);
+  const next = byTable(await run());
+  for (const name of CDC_TABLES) expect([name, syncOf(next[name]!).method]).toEqual([name, 'cdc']);
+});
