@@ -132,6 +132,15 @@ const keyOf = (target: Target, tuple: Record<string, unknown> | null) =>
     ? target.key.map((column) => String(tuple[column]))
     : null;
 
+/** Postgres 17 can flush the marker at once; before, the WAL writer does within wal_writer_delay (200 ms). */
+async function markerSql(source: pg.Pool): Promise<string> {
+  const { rows } = await source.query<{ flush: boolean }>(
+    `select current_setting('server_version_num')::int >= 170000 as flush`,
+  );
+  const flush = rows[0]!.flush ? ', true' : '';
+  return `select pg_logical_emit_message(false, $1, $2${flush})::text as lsn`;
+}
+
 interface StreamRequest {
   source: pg.Pool;
   slot: string;
@@ -175,10 +184,7 @@ async function streamUntilMarker(request: StreamRequest): Promise<{ until: strin
       }
     });
   });
-  const { rows } = await source.query<{ lsn: string }>(`select pg_logical_emit_message(false, $1, $2)::text as lsn`, [
-    MARKER_PREFIX,
-    runId,
-  ]);
+  const { rows } = await source.query<{ lsn: string }>(await markerSql(source), [MARKER_PREFIX, runId]);
   const ended = service.subscribe(plugin, slot, from).then(() => {
     throw new Error(`slot ${slot}: replication ended before its marker at ${rows[0]!.lsn}`);
   });
@@ -215,12 +221,32 @@ async function logChange(message: Pgoutput.Message, lsn: string, targets: Map<st
  * Brings the change log of `tables` up to the source's present. A slot created now (or again, after it was
  * lost) knows no earlier change: those tables' sync state is dropped, so their next sync compares in full.
  */
-export async function captureChanges(input: {
+export async function captureChanges(input: CaptureInput): Promise<CdcCapture> {
+  try {
+    return await capture(input);
+  } catch (error) {
+    throw asCaptureError(input, error);
+  }
+}
+
+interface CaptureInput {
   source: pg.Pool;
   target: pg.Pool;
   configName: string;
   tables: TableSpec[];
-}): Promise<CdcCapture> {
+}
+
+/** A missing privilege (REPLICATION, table ownership for the publication) is a config matter: retrying cannot help. */
+function asCaptureError(input: CaptureInput, error: unknown): unknown {
+  if (!(error instanceof Error) || error instanceof MigrationConfigError) return error;
+  const message = `CDC capture of ${input.tables.map((t) => t.name).join(', ')} from the source: ${error.message}`;
+  if ((error as { code?: string }).code !== '42501') return Object.assign(error, { message });
+  return new MigrationConfigError(
+    `${message} (the source role needs REPLICATION and must own these tables: README "CDC")`,
+  );
+}
+
+async function capture(input: CaptureInput): Promise<CdcCapture> {
   const { source, target, tables } = input;
   const slot = cdcSlotName(input.configName, target);
   await checkWalLevel(source, tables);

@@ -6,6 +6,8 @@ import { tableChecksums } from '../../../dataset/checksum';
 import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../../activities/migration/config-file';
 import { syncDetail } from '../../../cli/commands/migration';
 import type { MigrationResult, SyncCounters, TableProgress, TableSpec } from '../../../workflows/migration/types';
+import { captureChanges } from '../../../activities/migration/cdc-capture';
+import { MigrationConfigError } from '../../../workflows/migration/errors';
 import { freshDvdRentalPair } from '../../support/dvdrental';
 import { byTable, migrate } from '../../support/migration-run';
 import { fileWorker, type WorkerHarness } from '../../support/stack';
@@ -154,4 +156,26 @@ test('a lost slot is made again and its tables compared in full once, then follo
   await expectSameData(['rental', 'payment']);
   const next = byTable(await run());
   for (const name of CDC_TABLES) expect([name, syncOf(next[name]!).method]).toEqual([name, 'cdc']);
+});
+
+test('a source role without REPLICATION gets a config error saying what it lacks, and the target keeps its log', async () => {
+  const role = 'cdc_no_replication';
+  await source.query(`do $$ begin
+                        if not exists (select from pg_roles where rolname = '${role}') then
+                          create role ${role} login password 'not-a-secret' nosuperuser noreplication;
+                        end if; end $$;
+                      grant select on all tables in schema public to ${role}`);
+  const url = new URL(env.SOURCE_DATABASE_URL);
+  Object.assign(url, { username: role, password: 'not-a-secret' });
+  const limited = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  const before = await one<{ lsn: string }>(target, 'select captured_lsn::text as lsn from _migration.cdc_capture');
+  try {
+    const tables = config.filter((spec) => CDC_TABLES.includes(spec.name));
+    const capture = captureChanges({ source: limited, target, configName: 'migration', tables });
+    await expect(capture).rejects.toThrow(MigrationConfigError);
+    await expect(capture).rejects.toThrow(/^CDC capture of customer, rental, payment from the source: .*REPLICATION/);
+  } finally {
+    await limited.end();
+  }
+  expect(await one(target, 'select captured_lsn::text as lsn from _migration.cdc_capture')).toEqual(before);
 });
