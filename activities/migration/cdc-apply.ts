@@ -11,6 +11,7 @@ import {
   isFullVerifyDue,
   liveTargetRows,
   removeKeys,
+  stageChanged,
   TooManyDifferences,
   type IncrementalOutcome,
   type IncrementalRun,
@@ -48,14 +49,7 @@ export async function syncFromLog(run: IncrementalRun, state: SyncState): Promis
     throw new TooManyDifferences(`${pair.label}: ${logged.keyCount} keys changed (over ${CDC_KEY_CAP})`);
   const keys = logged.keys;
   const where = keyIn(pair.primaryKey, keys);
-  progress.report({ phase: 'stage' });
-  const staged = await stageSourceRows(sessions, {
-    pair,
-    columns: pair.columns,
-    where,
-    signal: run.signal,
-    onChunk: progress.chunks('stage'),
-  });
+  const staged = await stageChanged(run, where);
   const applied = await progress.step('apply', () => upsertChanges(sessions, pair));
   const gone = await goneKeys(sessions.target, pair, keys);
   const deleted = run.deferDeletes ? 0 : await removeKeys(sessions.target, pair, run.deletes, gone);

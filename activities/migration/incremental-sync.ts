@@ -204,6 +204,18 @@ export class TooManyDifferences extends Error {
   override name = 'TooManyDifferences';
 }
 
+/** The source rows (alias `t`) `where` keeps, staged with all their copied columns; progress as they stream. */
+export function stageChanged(run: IncrementalRun, where: string) {
+  run.progress.report({ phase: 'stage' });
+  return stageSourceRows(run.sessions, {
+    pair: run.pair,
+    columns: run.pair.columns,
+    where,
+    signal: run.signal,
+    onChunk: run.progress.chunks('stage'),
+  });
+}
+
 /**
  * In the copy's transactions: stage the changed rows, upsert them, compare keys (copy the rows the cursor
  * missed, count or remove the rows gone), verify, write the watermark. Throws TooManyDifferences before
@@ -213,14 +225,7 @@ export async function syncIncrementally(run: IncrementalRun, state: SyncState): 
   const { sessions, pair, plan, progress } = run;
   const readAt = await sourceClock(sessions.source);
   const where = changedRows(plan, state);
-  progress.report({ phase: 'stage' });
-  const staged = await stageSourceRows(sessions, {
-    pair,
-    columns: pair.columns,
-    where,
-    signal: run.signal,
-    onChunk: progress.chunks('stage'),
-  });
+  const staged = await stageChanged(run, where);
   const read = await highest(sessions.target, plan, STAGE_TABLE, state.watermark);
   const first = await progress.step('apply', () => upsertChanges(sessions, pair));
   const full = run.verify === 'full' || isFullVerifyDue(state.fullVerifiedAt);
