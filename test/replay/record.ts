@@ -136,6 +136,15 @@ async function record(harness: WorkerHarness, source: pg.Pool, target: pg.Pool):
   const sync = { ...migrationInput, options: { ...DEFAULT_MIGRATION_OPTIONS, mode: 'sync' as const } };
   await run(migrationWorkflow, 'migrationWorkflow-failed', [sync], 'failed');
   await run(dailyPipelineWorkflow, 'dailyPipelineWorkflow-failed', [await daily({})], 'failed');
+
+  // CDC: rental and payment by the log (a slot on the source); the run after their baseline logs and applies a change.
+  await target.query('alter table dvd_rental.rental drop constraint no_far_returns');
+  const byLog = (name: string) => ['rental', 'payment'].includes(name);
+  const cdcTables = tables.map((t) => (byLog(t.name) ? { ...t, sync: { cdc: true as const } } : t));
+  const cdc = { ...migrationInput, configName: 'replay-cdc', tables: cdcTables };
+  await (await start(migrationWorkflow, 'migrationWorkflow-cdc-baseline', [cdc])).result();
+  await source.query('update payment set amount = amount + 1 where payment_id = (select min(payment_id) from payment)');
+  await run(migrationWorkflow, 'migrationWorkflow-cdc', [cdc]);
 }
 
 async function main(): Promise<void> {

@@ -52,12 +52,15 @@ export interface Baseline {
   rental: number;
   payment: number;
   customer: number;
+  /** Rentals not returned yet: only these (and new ones) can be returned by the simulation. */
+  open: number[];
 }
 
 export async function baselineOf(pool: pg.Pool): Promise<Baseline> {
   const { rows } = await pool.query<Baseline>(
     `select (select max(rental_id) from rental) as rental, (select max(payment_id) from payment) as payment,
-            (select max(customer_id) from customer) as customer`,
+            (select max(customer_id) from customer) as customer,
+            (select coalesce(array_agg(rental_id), '{}') from rental where return_date is null) as open`,
   );
   return rows[0]!;
 }
@@ -109,14 +112,16 @@ export async function ruleViolations(pool: pg.Pool, base: Baseline) {
               or (not (c.activebool and c.active = 1) and d.customer_id is null))`,
       params,
     ),
-    // every rental returned in the simulation paid exactly once, at its return, by its customer
+    // every rental returned in the simulation paid exactly once, at its return, by its customer (the synthetic
+    // source's own returns run 2.5 days past its last rental, into the first simulated days: not the simulation's)
     returnsNotPaidOnce: await count(
       pool,
       `select count(*) as n from rental r
        where r.return_date >= (select min(simulated_date) from _activity.day)
+         and (r.rental_id > $2 or r.rental_id = any($3::int[]))
          and (select count(*) from payment p where p.rental_id = r.rental_id and p.payment_id > $1
                 and p.payment_date = r.return_date and p.customer_id = r.customer_id) <> 1`,
-      [base.payment],
+      [base.payment, base.rental, base.open],
     ),
   };
 }

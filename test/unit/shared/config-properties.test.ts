@@ -180,11 +180,16 @@ function setAt(value: Json, path: Path, replacement: Json | undefined): Json {
   return copy;
 }
 
-/** The schema that checks the value at `path` (through arrays, objects, optionals and defaults). */
+/** The schema that checks the value at `path` (through arrays, objects, optionals, defaults and preprocessing). */
 function schemaAt(schema: z.ZodType, path: Path): z.ZodType {
   let node: z.ZodType = schema;
   for (const key of path) {
-    while (node instanceof z.ZodOptional || node instanceof z.ZodDefault) node = node.unwrap() as z.ZodType;
+    for (;;) {
+      if (node instanceof z.ZodOptional || node instanceof z.ZodDefault) node = node.unwrap() as z.ZodType;
+      else if (node instanceof z.ZodPipe)
+        node = node.out as z.ZodType; // z.preprocess: the schema after it
+      else break;
+    }
     node =
       node instanceof z.ZodArray
         ? (node.element as z.ZodType)
