@@ -68,6 +68,12 @@ export async function baselineOf(pool: pg.Pool): Promise<Baseline> {
 const count = async (pool: pg.Pool, sql: string, params: unknown[] = []): Promise<number> =>
   Number((await pool.query<{ n: string }>(sql, params)).rows[0]!.n);
 
+/**
+ * A return the simulation may have made (alias r; $1 the baseline's last rental, $2 its open ones): the synthetic
+ * source's own returns run 2.5 days past its last rental, into the first simulated days, and are not the simulation's.
+ */
+const SIMULATED_RETURN = `(r.rental_id > $1 or r.rental_id = any($2::int[]))`;
+
 /** Every check over the simulated days: each is a count of rows that break a rule (all should be 0). */
 export async function ruleViolations(pool: pg.Pool, base: Baseline) {
   const params = [base.rental];
@@ -92,9 +98,9 @@ export async function ruleViolations(pool: pg.Pool, base: Baseline) {
       pool,
       `select count(*) as n from rental r
        where (r.rental_id > $1 and r.rental_date::date not in (select simulated_date from _activity.day))
-          or (r.return_date >= (select min(simulated_date) from _activity.day)
+          or (r.return_date >= (select min(simulated_date) from _activity.day) and ${SIMULATED_RETURN}
               and r.return_date::date not in (select simulated_date from _activity.day))`,
-      params,
+      [base.rental, base.open],
     ),
     customerOfAnotherStore: await count(
       pool,
@@ -112,16 +118,14 @@ export async function ruleViolations(pool: pg.Pool, base: Baseline) {
               or (not (c.activebool and c.active = 1) and d.customer_id is null))`,
       params,
     ),
-    // every rental returned in the simulation paid exactly once, at its return, by its customer (the synthetic
-    // source's own returns run 2.5 days past its last rental, into the first simulated days: not the simulation's)
+    // every rental returned in the simulation paid exactly once, at its return, by its customer
     returnsNotPaidOnce: await count(
       pool,
       `select count(*) as n from rental r
-       where r.return_date >= (select min(simulated_date) from _activity.day)
-         and (r.rental_id > $2 or r.rental_id = any($3::int[]))
-         and (select count(*) from payment p where p.rental_id = r.rental_id and p.payment_id > $1
+       where r.return_date >= (select min(simulated_date) from _activity.day) and ${SIMULATED_RETURN}
+         and (select count(*) from payment p where p.rental_id = r.rental_id and p.payment_id > $3
                 and p.payment_date = r.return_date and p.customer_id = r.customer_id) <> 1`,
-      [base.payment, base.rental, base.open],
+      [base.rental, base.open, base.payment],
     ),
   };
 }
