@@ -12,6 +12,7 @@ interface Options {
   out?: string;
   cursor: string;
   appendOnly?: string;
+  cdc?: string;
 }
 
 const tableList = (value: string): string[] =>
@@ -27,6 +28,7 @@ const program = new Command('migration:config')
   .option('--tables <a,b>', 'only these tables (default: every table of --schema-in)')
   .option('--cursor <column>', 'tables with this column sync incrementally by it', 'last_update')
   .option('--append-only <a,b>', 'tables synced by their integer primary key (rows only ever added)')
+  .option('--cdc <a,b>', 'tables synced by the source\'s write-ahead log (needs wal_level=logical: README "CDC")')
   .option('--out <file>', 'write the config to this file (default: stdout)')
   .action(async (options: Options) => {
     const db = new (namedClient('source'))({ connectionString: loadEnv().SOURCE_DATABASE_URL });
@@ -40,6 +42,7 @@ const program = new Command('migration:config')
         tables,
         cursor: options.cursor,
         appendOnly: options.appendOnly === undefined ? undefined : tableList(options.appendOnly),
+        cdc: options.cdc === undefined ? undefined : tableList(options.cdc),
       });
       for (const warning of config.warnings) console.error(`warning: ${warning}`);
       const text = formatMigrationConfig(config.tables);

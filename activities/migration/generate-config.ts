@@ -19,6 +19,8 @@ export interface GenerateConfigOptions {
   cursor?: string;
   /** Tables to sync by their integer primary key (`sync.key`): rows are only ever added. */
   appendOnly?: string[];
+  /** Tables to sync by the source's write-ahead log (`sync: cdc`; README "CDC"). */
+  cdc?: string[];
 }
 
 export interface GeneratedConfig {
@@ -142,13 +144,17 @@ async function tablesWithColumn(db: Db, schema: string, column: string): Promise
   return new Set(rows.map((row) => row.table));
 }
 
-/** A key cursor per append-only table (its one-column primary key), a cursor where the column is. */
+/** The log for cdc tables, a key cursor per append-only table (its one-column primary key), a cursor where the column is. */
 async function syncSpecs(db: Db, options: GenerateConfigOptions, names: string[]): Promise<Map<string, SyncSpec>> {
   const cursorColumn = options.cursor ?? 'last_update';
   const withCursor = await tablesWithColumn(db, options.schemaIn, cursorColumn);
   const specs = new Map<string, SyncSpec>();
+  const twice = (options.cdc ?? []).filter((name) => options.appendOnly?.includes(name));
+  if (twice.length) throw new MigrationConfigError(`tables both append-only and cdc: ${twice.join(', ')}`);
   for (const name of names) {
-    if (options.appendOnly?.includes(name)) {
+    if (options.cdc?.includes(name)) {
+      specs.set(name, { cdc: true });
+    } else if (options.appendOnly?.includes(name)) {
       const key = await primaryKey(db, options.schemaIn, name);
       if (key.length !== 1)
         throw new MigrationConfigError(

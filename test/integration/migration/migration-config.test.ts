@@ -68,6 +68,30 @@ describe('generateConfig on a real database', () => {
     ]);
   });
 
+  test('--cdc tables sync by the log; a table both append-only and cdc is an error', async () => {
+    const generated = await generateConfig({
+      db: pool,
+      schemaIn: 'public',
+      schemaOut: 'dvd_rental',
+      appendOnly: ['payment'],
+      cdc: ['rental'],
+    });
+    const syncs = Object.fromEntries(generated.tables.map((spec) => [spec.name, spec.sync]));
+    expect([syncs.rental, syncs.payment, syncs.film]).toEqual([
+      { cdc: true },
+      { key: 'payment_id' },
+      { cursor: 'last_update' },
+    ]);
+    const both = generateConfig({
+      db: pool,
+      schemaIn: 'public',
+      schemaOut: 'x',
+      appendOnly: ['payment'],
+      cdc: ['payment'],
+    });
+    await expect(both).rejects.toThrow('tables both append-only and cdc: payment');
+  });
+
   test('unknown tables and bad schema names are errors', async () => {
     const unknown = generateConfig({ db: pool, schemaIn: 'public', schemaOut: 'x', tables: ['film', 'films'] });
     await expect(unknown).rejects.toThrow('not tables of schema "public" in the source: films');
