@@ -282,3 +282,35 @@ async function capture(input: CaptureInput): Promise<CdcCapture> {
     client.release();
   }
 }
+
+/**
+ * Ends CDC for a config and target: drops the slot (which otherwise keeps the source's WAL) and the publication,
+ * and the target's log and watermarks of the slot's tables, whose next sync then compares them in full.
+ */
+export async function dropCdc(input: { source: pg.Pool; target: pg.Pool; configName: string }) {
+  const slot = cdcSlotName(input.configName, input.target);
+  const dropped = await input.source.query(
+    'select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = $1',
+    [slot],
+  );
+  await input.source.query(`drop publication if exists ${quoteIdent(slot)}`);
+  await ensureCdcLog(input.target);
+  const client = await input.target.connect();
+  try {
+    await client.query('begin');
+    const { rows } = await client.query<{ table_name: string }>(
+      `delete from ${SYNC_STATE} where method = 'cdc' and column_name = $1 returning table_name`,
+      [slot],
+    );
+    const tables = rows.map((row) => row.table_name).sort();
+    await client.query(`delete from ${CDC_CHANGE} where table_name = any($1)`, [tables]);
+    await client.query(`delete from ${CDC_CAPTURE} where slot = $1`, [slot]);
+    await client.query('commit');
+    return { slot, slotDropped: (dropped.rowCount ?? 0) > 0, tables };
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

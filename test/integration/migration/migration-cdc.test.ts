@@ -1,5 +1,8 @@
 // CDC sync (config `"sync": "cdc"`) on dvd_rental: a logical replication slot on the source (wal_level=logical),
 // read with pgoutput over the replication protocol; real Postgres and Temporal, each run a migration workflow.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Env } from '../../../common/env';
 import { tableChecksums } from '../../../dataset/checksum';
@@ -182,4 +185,36 @@ test('a source role without REPLICATION gets a config error saying what it lacks
     await limited.end();
   }
   expect(await one(target, 'select captured_lsn::text as lsn from _migration.cdc_capture')).toEqual(before);
+});
+
+test('migration:cdc-drop drops the slot and the publication; the next run compares in full and makes them again', async () => {
+  const { slot } = (await run()).cdc!;
+  const repo = path.resolve(__dirname, '..', '..', '..');
+  const { stdout } = await promisify(execFile)(
+    path.join(repo, 'node_modules', '.bin', 'tsx'),
+    ['activities/migration/cdc-drop-cli.ts', '--config', 'migration'],
+    {
+      cwd: repo,
+      env: {
+        ...process.env,
+        SOURCE_DATABASE_URL: env.SOURCE_DATABASE_URL,
+        TARGET_DATABASE_URL: env.TARGET_DATABASE_URL,
+      },
+    },
+  );
+  expect(stdout).toBe(
+    `${slot}: slot dropped, publication dropped; dvd_rental.customer, dvd_rental.payment, dvd_rental.rental ` +
+      'will be compared in full on the next run\n',
+  );
+  const left = await one<{ slots: string; publications: string }>(
+    source,
+    `select (select count(*) from pg_replication_slots where slot_name = $1) as slots,
+            (select count(*) from pg_publication where pubname = $1) as publications`,
+    [slot],
+  );
+  expect(left).toEqual({ slots: '0', publications: '0' });
+
+  const again = await run();
+  expect(again.cdc).toMatchObject({ slot, slotCreated: true });
+  for (const name of CDC_TABLES) expect([name, syncOf(byTable(again)[name]!).method]).toEqual([name, 'compare']);
 });
