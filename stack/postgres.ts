@@ -89,6 +89,15 @@ export async function withAdminClient<T>(env: StackEnv, fn: (client: pg.Client) 
   }
 }
 
+/** Drops `name` (its sessions terminated), its replication slots first: a slot keeps a database from being dropped. */
+export async function dropDatabaseAndSlots(client: pg.ClientBase, name: string): Promise<void> {
+  await client.query(
+    `select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = $1 and not active`,
+    [name],
+  );
+  await client.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+}
+
 export async function ensureDatabases(env: StackEnv, names: string[]): Promise<void> {
   await withAdminClient(env, async (client) => {
     for (const name of names) {

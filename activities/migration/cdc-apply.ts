@@ -5,14 +5,15 @@
 import type pg from 'pg';
 import type { DeleteMode } from '../../workflows/migration/types';
 import { loggedKeys } from './cdc-log';
-import { quoteIdent } from './catalog';
+import { columnList } from './catalog';
 import {
   capturedWatermark,
+  fullCheck,
   isFullVerifyDue,
-  liveTargetRows,
   removeKeys,
   stageChanged,
   TooManyDifferences,
+  touchedCheck,
   type IncrementalOutcome,
   type IncrementalRun,
 } from './incremental-sync';
@@ -28,15 +29,13 @@ export const CDC_KEY_CAP = 200_000;
 /** Of `keys`, those the stage (the source's rows among them) lacks: deleted at the source. */
 async function goneKeys(target: pg.PoolClient, pair: TablePair, keys: readonly Key[]): Promise<Key[]> {
   if (!keys.length) return [];
-  const columns = pair.primaryKey.map((_, i) => `k${i}`);
+  const { primaryKey } = pair;
   const { rows } = await target.query<Record<string, string>>(
-    `select * from (select * from unnest(${pair.primaryKey.map((_, i) => `$${i + 1}::int8[]`).join(', ')})
-                      as k(${columns.join(', ')})) k
-      where not exists (select from ${STAGE_TABLE} s
-                         where ${pair.primaryKey.map((column, i) => `s.${quoteIdent(column)} = k.k${i}`).join(' and ')})`,
-    pair.primaryKey.map((_, i) => keys.map((key) => String(key[i]))),
+    `select * from unnest(${primaryKey.map((_, i) => `$${i + 1}::int8[]`).join(', ')}) as k(${columnList(primaryKey)})
+      where not exists (select from ${STAGE_TABLE} s where ${keyMatch(primaryKey, 'k', 's')})`,
+    primaryKey.map((_, i) => keys.map((key) => String(key[i]))),
   );
-  return rows.map((row) => columns.map((column) => BigInt(row[column]!)));
+  return rows.map((row) => primaryKey.map((column) => BigInt(row[column]!)));
 }
 
 export async function syncFromLog(run: IncrementalRun, state: SyncState): Promise<IncrementalOutcome> {
@@ -56,7 +55,7 @@ export async function syncFromLog(run: IncrementalRun, state: SyncState): Promis
   const pendingDeletes = run.deferDeletes ? gone.length : 0;
   const full = run.verify === 'full' || isFullVerifyDue(state.fullVerifiedAt);
   const verified = await progress.step('verify', () =>
-    verifyCopy(sessions, full ? fullCheck(run, gone) : touchedCheck(pair, where)),
+    verifyCopy(sessions, full ? fullCheck(run, gone) : touchedCheck(run, where, [])),
   );
   await writeSyncState(sessions.target, pair.label, {
     method: 'cdc',
@@ -83,21 +82,6 @@ export async function syncFromLog(run: IncrementalRun, state: SyncState): Promis
       verified: full ? 'full' : 'touched',
     },
   };
-}
-
-/** The logged keys' rows, on both sides (the target's: those the source still has). */
-const touchedCheck = (pair: TablePair, where: string) => ({
-  ...pair,
-  sourceWhere: where,
-  targetWhere: `exists (select from ${STAGE_TABLE} s where ${keyMatch(pair.primaryKey, 't', 's')})`,
-});
-
-/** The whole table, less the rows deleted at the source that wait for the delete step. */
-function fullCheck(run: IncrementalRun, gone: readonly Key[]) {
-  const pending = run.deferDeletes && gone.length ? `not ${keyIn(run.pair.primaryKey, gone)}` : undefined;
-  const live = liveTargetRows(run.pair, run.deletes);
-  const where = [live, pending].filter(Boolean).join(' and ');
-  return { ...run.pair, targetWhere: where || undefined };
 }
 
 /** The delete step of a CDC table: the keys of its last sync's window that the source no longer has. */

@@ -242,7 +242,7 @@ export async function syncIncrementally(run: IncrementalRun, state: SyncState): 
   const touched = staged.rows + difference.sourceOnly.length;
   const verified = await progress.step('verify', () =>
     full
-      ? verifyCopy(sessions, fullCheck(run, difference))
+      ? verifyCopy(sessions, fullCheck(run, difference.targetOnly))
       : touched === 0
         ? nothingTouched() // nothing read, nothing written: the empty set is equal on both sides
         : verifyCopy(sessions, touchedCheck(run, where, difference.sourceOnly)),
@@ -298,8 +298,8 @@ async function repair(run: IncrementalRun, keys: readonly Key[]) {
   return { ...applied, bytes: copied.bytes };
 }
 
-/** The rows this sync read (the cursor's and the repaired ones), on both sides. */
-function touchedCheck(run: IncrementalRun, changed: string, repaired: readonly Key[]) {
+/** The rows this sync read (the cursor's or the log's, and the repaired ones), on both sides. */
+export function touchedCheck(run: IncrementalRun, changed: string, repaired: readonly Key[]) {
   const { pair } = run;
   return {
     ...pair,
@@ -308,14 +308,11 @@ function touchedCheck(run: IncrementalRun, changed: string, repaired: readonly K
   };
 }
 
-/** The whole table; target rows gone from the source (not deleted yet, or flagged) left out. */
-function fullCheck(run: IncrementalRun, difference: KeyDifference) {
+/** The whole table; target rows gone from the source (`gone`, left to the delete step, or flagged) left out. */
+export function fullCheck(run: IncrementalRun, gone: readonly Key[]) {
   const { pair } = run;
   const live = liveTargetRows(pair, run.deletes);
-  const pending =
-    run.deferDeletes && difference.targetOnly.length
-      ? `not ${keyIn(pair.primaryKey, difference.targetOnly)}`
-      : undefined;
+  const pending = run.deferDeletes && gone.length ? `not ${keyIn(pair.primaryKey, gone)}` : undefined;
   const where = [live, pending].filter(Boolean).join(' and ');
   return { ...pair, targetWhere: where || undefined };
 }

@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Env } from '../../common/env';
 import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../activities/migration/config-file';
 import type { TableSpec } from '../../workflows/migration/types';
-import { adminUrl, withAdminClient } from '../../stack/postgres';
+import { adminUrl, dropDatabaseAndSlots, withAdminClient } from '../../stack/postgres';
 import { logSlowStatementsSql, type LoggedStatement } from './statement-log';
 
 export interface Measurement {
@@ -41,15 +41,9 @@ export async function recreateDatabase(env: Env, name: string): Promise<void> {
   });
 }
 
-/** A CDC run's source holds a replication slot, which keeps a database from being dropped: it goes first. */
+/** A CDC run's source holds a replication slot: dropped with it. */
 export async function dropDatabase(env: Env, name: string): Promise<void> {
-  await withAdminClient(env, async (client) => {
-    await client.query(
-      `select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = $1 and not active`,
-      [name],
-    );
-    await client.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
-  });
+  await withAdminClient(env, (client) => dropDatabaseAndSlots(client, name));
 }
 
 export function openPool(env: Env, database: string, max = 4): pg.Pool {

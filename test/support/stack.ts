@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { loadEnv, type Env } from '../../common/env';
 import { openResources, type Resources } from '../../common/resources';
-import { ensureDatabases, adminUrl } from '../../stack/postgres';
+import { adminUrl, dropDatabaseAndSlots, ensureDatabases } from '../../stack/postgres';
 import { createWorker, type WorkerGroup } from '../../worker';
 
 export const testEnv = (): Env => loadEnv();
@@ -14,12 +14,7 @@ export async function freshDatabase(name: string, env: Env = testEnv()): Promise
   const admin = new pg.Client({ connectionString: adminUrl(env) });
   await admin.connect();
   try {
-    // a database with a replication slot (a CDC test's source) cannot be dropped
-    await admin.query(
-      `select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = $1 and not active`,
-      [name],
-    );
-    await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+    await dropDatabaseAndSlots(admin, name); // a CDC test's source holds a slot
   } finally {
     await admin.end();
   }

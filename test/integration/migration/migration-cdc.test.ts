@@ -4,87 +4,74 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import type { Env } from '../../../common/env';
 import { tableChecksums } from '../../../dataset/checksum';
 import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../../activities/migration/config-file';
 import { syncDetail } from '../../../cli/commands/migration';
 import type { MigrationResult, SyncCounters, TableProgress, TableSpec } from '../../../workflows/migration/types';
 import { captureChanges } from '../../../activities/migration/cdc-capture';
 import { MigrationConfigError } from '../../../workflows/migration/errors';
-import { freshDvdRentalPair } from '../../support/dvdrental';
-import { byTable, migrate } from '../../support/migration-run';
-import { fileWorker, type WorkerHarness } from '../../support/stack';
+import { byTable, migrate, one, syncFixture, type SyncFixture } from '../../support/migration-run';
 
 const SOURCE_DB = 'cdc_source';
 const TARGET_DB = 'cdc_target';
 /** payment has no cursor column for updates: only the log sees them. */
 const CDC_TABLES = ['customer', 'rental', 'payment'];
 
-let env: Env;
-let source: pg.Pool;
-let target: pg.Pool;
+let fx: SyncFixture;
 let config: TableSpec[];
 let runs = 0;
-let harness: WorkerHarness;
-let stopWorker: (() => Promise<void>) | undefined;
 
-const run = (): Promise<MigrationResult> => migrate(harness, `cdc-${++runs}`, { tables: config });
-
-const one = async <T extends pg.QueryResultRow>(pool: pg.Pool, sql: string, values: unknown[] = []) =>
-  (await pool.query<T>(sql, values)).rows[0]!;
+const run = (): Promise<MigrationResult> => migrate(fx.harness, `cdc-${++runs}`, { tables: config });
 
 const syncOf = (table: TableProgress): SyncCounters => table.sync!;
 
 async function expectSameData(tables: string[]): Promise<void> {
-  expect(await tableChecksums(target, 'dvd_rental', tables)).toEqual(await tableChecksums(source, 'public', tables));
+  expect(await tableChecksums(fx.target, 'dvd_rental', tables)).toEqual(
+    await tableChecksums(fx.source, 'public', tables),
+  );
 }
 
 beforeAll(async () => {
-  env = await freshDvdRentalPair({ source: SOURCE_DB, target: TARGET_DB });
-  source = new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL, max: 3 });
-  target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
+  fx = await syncFixture({ source: SOURCE_DB, target: TARGET_DB });
   config = (await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG)).map((spec) =>
     CDC_TABLES.includes(spec.name) ? { ...spec, sync: { cdc: true as const } } : spec,
   );
-  ({ harness, stop: stopWorker } = await fileWorker(env));
   const first = await run();
   expect(first.tables.map((table) => table.mode)).toEqual(config.map(() => 'full'));
   expect(first.cdc).toMatchObject({ slotCreated: true, changes: { 'dvd_rental.payment': 0 } });
 });
 
 afterAll(async () => {
-  await stopWorker?.();
-  await source?.query(`select pg_drop_replication_slot(slot_name) from pg_replication_slots
-                        where database = current_database() and not active`);
-  await source?.end();
-  await target?.end();
+  await fx?.source.query(`select pg_drop_replication_slot(slot_name) from pg_replication_slots
+                           where database = current_database() and not active`);
+  await fx?.close();
 });
 
 test('inserts, updates (of payment too, which has no cursor) and deletes arrive exactly once; target-only columns stay', async () => {
-  await target.query(
+  await fx.target.query(
     `alter table dvd_rental.customer add column loyalty text; update dvd_rental.customer set loyalty = 'kept'`,
   );
   const rental = await one<{ rental_id: number }>(
-    source,
+    fx.source,
     `insert into rental (rental_date, inventory_id, customer_id, staff_id) values (now(), 1, 1, 1) returning rental_id`,
   );
-  await source.query(
+  await fx.source.query(
     `insert into payment (customer_id, staff_id, rental_id, amount, payment_date) values (1, 1, $1, 4.99, now())`,
     [rental.rental_id],
   );
-  await source.query(`update customer set email = 'cdc@example.org' where customer_id = 1`);
+  await fx.source.query(`update customer set email = 'cdc@example.org' where customer_id = 1`);
   // a rental gone with its payments (children first at the source too)
   const gone = await one<{ rental_id: number }>(
-    source,
+    fx.source,
     `select rental_id from rental r where exists (select from payment p where p.rental_id = r.rental_id) order by rental_id limit 1`,
   );
   // a payment of another rental changed (payment has no cursor column: only the log sees it)
-  await source.query(
+  await fx.source.query(
     `update payment set amount = amount + 1 where payment_id = (select min(payment_id) from payment where rental_id <> $1)`,
     [gone.rental_id],
   );
-  const paymentsGone = (await source.query('delete from payment where rental_id = $1', [gone.rental_id])).rowCount!;
-  await source.query('delete from rental where rental_id = $1', [gone.rental_id]);
+  const paymentsGone = (await fx.source.query('delete from payment where rental_id = $1', [gone.rental_id])).rowCount!;
+  await fx.source.query('delete from rental where rental_id = $1', [gone.rental_id]);
 
   const result = await run();
   const tables = byTable(result);
@@ -108,11 +95,11 @@ test('inserts, updates (of payment too, which has no cursor) and deletes arrive 
   );
   await expectSameData(['rental', 'payment']);
   const customer = await one<{ email: string; kept: string }>(
-    target,
+    fx.target,
     `select (select email from dvd_rental.customer where customer_id = 1) as email,
             count(*) filter (where loyalty = 'kept') as kept from dvd_rental.customer`,
   );
-  const customers = await one<{ n: string }>(source, 'select count(*) as n from customer');
+  const customers = await one<{ n: string }>(fx.source, 'select count(*) as n from customer');
   expect(customer).toEqual({ email: 'cdc@example.org', kept: customers.n });
 });
 
@@ -132,7 +119,7 @@ test('a second run with no change logs nothing, reads nothing and writes nothing
 });
 
 test('a transaction still open when the capture reads the log is not lost: the next run brings it', async () => {
-  const late = await source.connect();
+  const late = await fx.source.connect();
   try {
     await late.query('begin');
     await late.query(`update payment set amount = 0.5 where payment_id = (select max(payment_id) from payment)`);
@@ -151,8 +138,8 @@ test('a transaction still open when the capture reads the log is not lost: the n
 
 test('a lost slot is made again and its tables compared in full once, then followed by the log again', async () => {
   const { slot } = (await run()).cdc!;
-  await source.query('select pg_drop_replication_slot($1)', [slot]);
-  await source.query(`update rental set return_date = now() where rental_id = (select min(rental_id) from rental)`);
+  await fx.source.query('select pg_drop_replication_slot($1)', [slot]);
+  await fx.source.query(`update rental set return_date = now() where rental_id = (select min(rental_id) from rental)`);
 
   const again = await run();
 
@@ -167,24 +154,24 @@ test('a lost slot is made again and its tables compared in full once, then follo
 
 test('a source role without REPLICATION gets a config error saying what it lacks, and the target keeps its log', async () => {
   const role = 'cdc_no_replication';
-  await source.query(`do $$ begin
+  await fx.source.query(`do $$ begin
                         if not exists (select from pg_roles where rolname = '${role}') then
                           create role ${role} login password 'not-a-secret' nosuperuser noreplication;
                         end if; end $$;
                       grant select on all tables in schema public to ${role}`);
-  const url = new URL(env.SOURCE_DATABASE_URL);
+  const url = new URL(fx.env.SOURCE_DATABASE_URL);
   Object.assign(url, { username: role, password: 'not-a-secret' });
   const limited = new pg.Pool({ connectionString: url.toString(), max: 2 });
-  const before = await one<{ lsn: string }>(target, 'select captured_lsn::text as lsn from _migration.cdc_capture');
+  const before = await one<{ lsn: string }>(fx.target, 'select captured_lsn::text as lsn from _migration.cdc_capture');
   try {
     const tables = config.filter((spec) => CDC_TABLES.includes(spec.name));
-    const capture = captureChanges({ source: limited, target, configName: 'migration', tables });
+    const capture = captureChanges({ source: limited, target: fx.target, configName: 'migration', tables });
     await expect(capture).rejects.toThrow(MigrationConfigError);
     await expect(capture).rejects.toThrow(/^CDC capture of customer, rental, payment from the source: .*REPLICATION/);
   } finally {
     await limited.end();
   }
-  expect(await one(target, 'select captured_lsn::text as lsn from _migration.cdc_capture')).toEqual(before);
+  expect(await one(fx.target, 'select captured_lsn::text as lsn from _migration.cdc_capture')).toEqual(before);
 });
 
 test('migration:cdc-drop drops the slot and the publication; the next run compares in full and makes them again', async () => {
@@ -197,8 +184,8 @@ test('migration:cdc-drop drops the slot and the publication; the next run compar
       cwd: repo,
       env: {
         ...process.env,
-        SOURCE_DATABASE_URL: env.SOURCE_DATABASE_URL,
-        TARGET_DATABASE_URL: env.TARGET_DATABASE_URL,
+        SOURCE_DATABASE_URL: fx.env.SOURCE_DATABASE_URL,
+        TARGET_DATABASE_URL: fx.env.TARGET_DATABASE_URL,
       },
     },
   );
@@ -207,7 +194,7 @@ test('migration:cdc-drop drops the slot and the publication; the next run compar
       'will be compared in full on the next run\n',
   );
   const left = await one<{ slots: string; publications: string }>(
-    source,
+    fx.source,
     `select (select count(*) from pg_replication_slots where slot_name = $1) as slots,
             (select count(*) from pg_publication where pubname = $1) as publications`,
     [slot],

@@ -1,32 +1,30 @@
 // Incremental sync (config `sync`) on dvd_rental, real Postgres and Temporal: each run a migration workflow.
-import pg from 'pg';
-import type { Env } from '../../../common/env';
 import { tableChecksums } from '../../../dataset/checksum';
 import { DVD_RENTAL_TABLES } from '../../../dataset/tables';
 import { DVD_RENTAL_MIGRATION_CONFIG, readMigrationConfigFile } from '../../../activities/migration/config-file';
 import { syncDetail } from '../../../cli/commands/migration';
 import type { MigrationInput, SyncCounters, TableSpec } from '../../../workflows/migration/types';
-import { freshDvdRentalPair } from '../../support/dvdrental';
-import { byTable, DEFAULT_OPTIONS, failureOf, migrate } from '../../support/migration-run';
-import { fileWorker, freshDatabase, type WorkerHarness } from '../../support/stack';
+import {
+  byTable,
+  DEFAULT_OPTIONS,
+  failureOf,
+  migrate,
+  one,
+  syncFixture,
+  type SyncFixture,
+} from '../../support/migration-run';
+import { freshDatabase } from '../../support/stack';
 
 const SOURCE_DB = 'incremental_source';
 const TARGET_DB = 'incremental_target';
 
-let env: Env;
-let source: pg.Pool;
-let target: pg.Pool;
+let fx: SyncFixture;
 let config: TableSpec[];
 let runs = 0;
-let harness: WorkerHarness;
-let stopWorker: (() => Promise<void>) | undefined;
 
 /** One migration run, a fresh workflow id each time. */
-const run = (input: Partial<MigrationInput>) => migrate(harness, `incremental-${++runs}`, input);
+const run = (input: Partial<MigrationInput>) => migrate(fx.harness, `incremental-${++runs}`, input);
 const sync = (tables: TableSpec[] = config) => run({ tables }).then(byTable);
-
-const one = async <T extends pg.QueryResultRow>(pool: pg.Pool, sql: string, values: unknown[] = []) =>
-  (await pool.query<T>(sql, values)).rows[0]!;
 
 const syncOf = (table: { sync?: SyncCounters }) => table.sync!;
 
@@ -34,55 +32,49 @@ const syncOf = (table: { sync?: SyncCounters }) => table.sync!;
 const COMPARED = DVD_RENTAL_TABLES.filter((table) => table !== 'city');
 
 async function expectSameData(): Promise<void> {
-  expect(await tableChecksums(target, 'dvd_rental', COMPARED)).toEqual(
-    await tableChecksums(source, 'public', COMPARED),
+  expect(await tableChecksums(fx.target, 'dvd_rental', COMPARED)).toEqual(
+    await tableChecksums(fx.source, 'public', COMPARED),
   );
 }
 
 beforeAll(async () => {
-  env = await freshDvdRentalPair({ source: SOURCE_DB, target: TARGET_DB });
   // Servers in other time zones than UTC (and than each other): the source's trigger writes local times.
-  const admin = await freshDatabase('incremental_admin');
-  await admin.query(`alter database ${SOURCE_DB} set timezone = 'Asia/Kolkata'`);
-  await admin.query(`alter database ${TARGET_DB} set timezone = 'America/New_York'`);
-  await admin.end();
-  source = new pg.Pool({ connectionString: env.SOURCE_DATABASE_URL, max: 3 });
-  target = new pg.Pool({ connectionString: env.TARGET_DATABASE_URL, max: 2 });
+  fx = await syncFixture({ source: SOURCE_DB, target: TARGET_DB }, async () => {
+    const admin = await freshDatabase('incremental_admin');
+    await admin.query(`alter database ${SOURCE_DB} set timezone = 'Asia/Kolkata'`);
+    await admin.query(`alter database ${TARGET_DB} set timezone = 'America/New_York'`);
+    await admin.end();
+  });
   config = await readMigrationConfigFile(DVD_RENTAL_MIGRATION_CONFIG);
-  ({ harness, stop: stopWorker } = await fileWorker(env));
   const first = await sync();
   expect(Object.values(first).map((table) => table.mode)).toEqual(config.map(() => 'full'));
 });
 
-afterAll(async () => {
-  await stopWorker?.();
-  await source?.end();
-  await target?.end();
-});
+afterAll(() => fx?.close());
 
 test('inserts, updates and deletes arrive exactly once; target-only columns are kept', async () => {
-  await target.query('alter table dvd_rental.city add column longitude numeric(9, 6)');
-  await target.query('update dvd_rental.city set longitude = city_id / 10.0');
-  await source.query(`insert into actor (first_name, last_name) values ('NEW', 'ACTOR')`);
-  await source.query(`update customer set email = 'changed@example.org' where customer_id = 1`);
-  await source.query(`update city set city = 'Renamed' where city_id = 5`);
+  await fx.target.query('alter table dvd_rental.city add column longitude numeric(9, 6)');
+  await fx.target.query('update dvd_rental.city set longitude = city_id / 10.0');
+  await fx.source.query(`insert into actor (first_name, last_name) values ('NEW', 'ACTOR')`);
+  await fx.source.query(`update customer set email = 'changed@example.org' where customer_id = 1`);
+  await fx.source.query(`update city set city = 'Renamed' where city_id = 5`);
   const rental = await one<{ rental_id: number }>(
-    source,
+    fx.source,
     `insert into rental (rental_date, inventory_id, customer_id, staff_id) values (now(), 1, 1, 1) returning rental_id`,
   );
-  await source.query(
+  await fx.source.query(
     `insert into payment (customer_id, staff_id, rental_id, amount, payment_date)
                       values (1, 1, $1, 4.99, now())`,
     [rental.rental_id],
   );
   // A rental gone with its payments (children first at the source too) and one more payment.
   const gone = await one<{ rental_id: number }>(
-    source,
+    fx.source,
     `select rental_id from rental r where exists (select from payment p where p.rental_id = r.rental_id) order by rental_id limit 1`,
   );
-  const paymentsGone = (await source.query('delete from payment where rental_id = $1', [gone.rental_id])).rowCount!;
-  await source.query('delete from rental where rental_id = $1', [gone.rental_id]);
-  await source.query('delete from payment where payment_id = (select max(payment_id) - 10 from payment)');
+  const paymentsGone = (await fx.source.query('delete from payment where rental_id = $1', [gone.rental_id])).rowCount!;
+  await fx.source.query('delete from rental where rental_id = $1', [gone.rental_id]);
+  await fx.source.query('delete from payment where payment_id = (select max(payment_id) - 10 from payment)');
 
   const result = await sync();
 
@@ -100,7 +92,7 @@ test('inserts, updates and deletes arrive exactly once; target-only columns are 
   expect(syncOf(result.rental!)).toMatchObject({ method: 'cursor', repaired: 0, verified: 'touched' });
   await expectSameData();
   const city = await one<{ kept: number; name: string }>(
-    target,
+    fx.target,
     `select count(*) filter (where longitude = city_id / 10.0)::int as kept,
             (select city from dvd_rental.city where city_id = 5) as name from dvd_rental.city`,
   );
@@ -118,7 +110,7 @@ test('a second sync with no change writes nothing and reads only the cursor over
       { inserted: 0, updated: 0, deleted: 0 },
     ]);
     const counters = syncOf(table);
-    const { n } = await one<{ n: string }>(source, `select count(*) as n from public.${spec.name}`);
+    const { n } = await one<{ n: string }>(fx.source, `select count(*) as n from public.${spec.name}`);
     expect([spec.name, counters.keysCompared]).toEqual([spec.name, { source: Number(n), target: Number(n) }]);
     expect([spec.name, counters.repaired, counters.keysByCount]).toEqual([spec.name, 0, true]);
     if (spec.sync?.key) {
@@ -127,7 +119,7 @@ test('a second sync with no change writes nothing and reads only the cursor over
     }
     // The rows written today (by these tests), none of the archive's: what a day's re-read may cover.
     const recent = await one<{ n: string }>(
-      source,
+      fx.source,
       `select count(*) as n from public.${spec.name}
         where last_update > (now() at time zone 'UTC') - interval '1 day' or last_update is null`,
     );
@@ -144,15 +136,15 @@ test('a row committed late with an older cursor value inside the overlap is not 
       ? { ...spec, sync: { cursor: 'last_update', overlap_seconds: 0, time_zone: 'Asia/Kolkata' } }
       : spec,
   );
-  const late = await source.connect();
+  const late = await fx.source.connect();
   try {
     await late.query('begin');
     await late.query(`update customer set email = 'late@example.org' where customer_id = 2`);
     await late.query(`update actor set first_name = 'LATE' where actor_id = 2`);
     await new Promise((resolve) => setTimeout(resolve, 50));
     // committed after the late transaction started: a higher cursor value
-    await source.query(`update customer set email = 'early@example.org' where customer_id = 3`);
-    await source.query(`update actor set first_name = 'EARLY' where actor_id = 3`);
+    await fx.source.query(`update customer set email = 'early@example.org' where customer_id = 3`);
+    await fx.source.query(`update actor set first_name = 'EARLY' where actor_id = 3`);
     const during = await sync(tables);
     expect(during.customer!.changes!.updated).toBe(1);
     expect(during.actor!.changes!.updated).toBe(1);
@@ -164,16 +156,19 @@ test('a row committed late with an older cursor value inside the overlap is not 
   const after = await sync(tables);
 
   expect(after.customer!.changes!.updated).toBe(1);
-  const email = await one<{ email: string }>(target, 'select email from dvd_rental.customer where customer_id = 2');
+  const email = await one<{ email: string }>(fx.target, 'select email from dvd_rental.customer where customer_id = 2');
   expect(email.email).toBe('late@example.org');
   // overlap 0: the late update sits below the watermark the early one set, and is never read
   expect(after.actor!.changes!.updated).toBe(0);
-  const actor = await one<{ first_name: string }>(target, 'select first_name from dvd_rental.actor where actor_id = 2');
+  const actor = await one<{ first_name: string }>(
+    fx.target,
+    'select first_name from dvd_rental.actor where actor_id = 2',
+  );
   expect(actor.first_name).not.toBe('LATE');
   // ...until a full verify finds it: the table fails, naming it
   const failure = await failureOf(run({ tables, options: { ...DEFAULT_OPTIONS, verify: 'full' } }));
   expect(failure.cause?.message).toMatch(/^table dvd_rental\.actor failed: dvd_rental\.actor: source has \d+ rows/);
-  await source.query(`update actor set first_name = 'LATE' where actor_id = 2`); // a new cursor value repairs it
+  await fx.source.query(`update actor set first_name = 'LATE' where actor_id = 2`); // a new cursor value repairs it
   expect((await sync(tables)).actor!.changes!.updated).toBe(1);
 });
 
@@ -181,16 +176,16 @@ test('equal cursor values across runs, NULL cursors and a key cursor with a key 
   const tables = config;
   await sync(tables);
   const insertActor = (name: string) =>
-    source.query(
+    fx.source.query(
       `insert into actor (first_name, last_name, last_update) select $1, 'SAME', max(last_update) from actor`,
       [name],
     );
   await insertActor('FIRST');
-  await source.query(`insert into customer (store_id, first_name, last_name, address_id, last_update)
+  await fx.source.query(`insert into customer (store_id, first_name, last_name, address_id, last_update)
                       values (1, 'NULL', 'CURSOR', 1, null)`);
-  const { max } = await one<{ max: number }>(source, 'select max(payment_id)::int as max from payment');
+  const { max } = await one<{ max: number }>(fx.source, 'select max(payment_id)::int as max from payment');
   const payment = (id: number) =>
-    source.query(
+    fx.source.query(
       `insert into payment (payment_id, customer_id, staff_id, rental_id, amount, payment_date)
        values ($1, 1, 1, (select max(rental_id) from rental), 1.00, now())`,
       [id],
@@ -216,7 +211,7 @@ test('equal cursor values across runs, NULL cursors and a key cursor with a key 
 
 test('tables without a cursor sync by the full comparison, and the summary says so', async () => {
   const tables = config.map((spec) => (spec.name === 'language' ? { ...spec, sync: undefined } : spec));
-  await source.query(`update language set name = 'Klingon' where language_id = 6`);
+  await fx.source.query(`update language set name = 'Klingon' where language_id = 6`);
 
   const result = await sync(tables);
 
@@ -232,7 +227,7 @@ test('tables without a cursor sync by the full comparison, and the summary says 
 
 test('a sync that fails after copying its rows, before its watermark commits, loses and doubles nothing on retry', async () => {
   // The first watermark write of actor fails (a retryable error): the activity is retried from scratch.
-  await target.query(`create sequence public.fail_once;
+  await fx.target.query(`create sequence public.fail_once;
     create function public.fail_once() returns trigger language plpgsql as $$
     begin
       if new.table_name = 'dvd_rental.actor' and nextval('public.fail_once') = 1 then
@@ -242,29 +237,29 @@ test('a sync that fails after copying its rows, before its watermark commits, lo
     end $$;
     create trigger fail_once before update on _migration.sync_state
       for each row execute function public.fail_once();`);
-  await source.query(
+  await fx.source.query(
     `insert into actor (first_name, last_name) select 'RETRY', 'ACTOR ' || g from generate_series(1, 3) g`,
   );
   const before = await one<{ watermark: string }>(
-    target,
+    fx.target,
     `select watermark from _migration.sync_state where table_name = 'dvd_rental.actor'`,
   );
 
   const result = await sync();
 
-  const attempts = await one<{ n: string }>(target, 'select last_value as n from public.fail_once');
+  const attempts = await one<{ n: string }>(fx.target, 'select last_value as n from public.fail_once');
   expect(Number(attempts.n)).toBe(2); // the first attempt reached the watermark write, with its rows upserted
   expect(result.actor!.changes).toEqual({ inserted: 3, updated: 0, deleted: 0 }); // its rows were rolled back with it
   const copies = await one<{ n: number }>(
-    target,
+    fx.target,
     `select count(*)::int as n from dvd_rental.actor where first_name = 'RETRY'`,
   );
   expect(copies.n).toBe(3);
   const after = await one<{ watermark: string }>(
-    target,
+    fx.target,
     `select watermark from _migration.sync_state where table_name = 'dvd_rental.actor'`,
   );
   expect(after.watermark > before.watermark).toBe(true);
   await expectSameData();
-  await target.query('drop trigger fail_once on _migration.sync_state');
+  await fx.target.query('drop trigger fail_once on _migration.sync_state');
 });
