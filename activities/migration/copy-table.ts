@@ -32,6 +32,7 @@ import { asTableDataError } from './table-data-error';
 import { DELETED_FLAG_COLUMN, describePair, type TablePair } from './table-pair';
 import { relationMap } from './schema-config';
 import { buildTableKeys, readSourceTableKeys, type TableKeys } from './table-keys';
+import type { CopiesInFlight } from './copies-in-flight';
 import { verifyCopy } from './verify';
 
 export type { CopyProgress } from './copy-progress';
@@ -53,6 +54,8 @@ export interface CopyTableOptions {
   verify?: VerifyMode;
   /** The slot this run's capture read (cdc-capture.ts), for tables that sync by `cdc`. */
   cdcSlot?: string;
+  /** The worker's copies, shared by its activities: index builds go parallel only on a copy alone. */
+  inFlight?: CopiesInFlight;
   onProgress?: (progress: CopyProgress) => void;
   /** Aborting destroys the COPY streams, cancels running statements, rolls back and throws the abort reason. */
   signal?: AbortSignal;
@@ -80,7 +83,10 @@ interface Run {
   reason?: string;
 }
 
-export async function copyTable(options: CopyTableOptions): Promise<CopyTableOutcome> {
+export const copyTable = (options: CopyTableOptions): Promise<CopyTableOutcome> =>
+  options.inFlight ? options.inFlight.around(() => copyOneTable(options)) : copyOneTable(options);
+
+async function copyOneTable(options: CopyTableOptions): Promise<CopyTableOutcome> {
   const label = `${options.table.schema_out}.${options.table.name}`;
   const progress = new ProgressTracker(options.onProgress);
   try {
@@ -226,7 +232,10 @@ async function compareRows(run: Run, why: { method: 'compare'; reason?: string }
 }
 
 /** In the copy's transaction: a table whose keys cannot be built (duplicates) keeps none of its rows. */
-const buildKeys = (run: Run) => buildTableKeys(run.sessions.target, run.keys, relationMap([run.options.table]));
+const buildKeys = (run: Run) =>
+  buildTableKeys(run.sessions.target, run.keys, relationMap([run.options.table]), {
+    othersRunning: () => run.options.inFlight?.othersRunning() ?? false,
+  });
 
 async function applyChanges(sessions: Sessions, pair: TablePair, options: CopyTableOptions) {
   // Deletes first: a key or unique value freed at the source may be reused by an inserted row.

@@ -6,6 +6,7 @@ import type { CopyProgressReport } from '../../workflows/migration/progress';
 import type { CopyMode, DeleteMode, TableSpec, VerifyMode } from '../../workflows/migration/types';
 import { tableExists } from './catalog';
 import { applyDeletes, copyTable, type CopyTableOutcome } from './copy-table';
+import { CopiesInFlight } from './copies-in-flight';
 import { completedTables, ensureLedger, forgetRun, recordCompleted } from './ledger';
 import { progressReporter } from './progress-reporter';
 import { ensureSyncState } from './sync-state';
@@ -29,6 +30,7 @@ export interface BatchEntry {
 }
 
 export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
+  const inFlight = new CopiesInFlight();
   async function copyAndRecord(
     input: CopyInput,
     table: TableSpec,
@@ -44,6 +46,7 @@ export function migrationActivities({ sourcePg, targetPg }: ActivityDeps) {
       deferDeletes: true,
       verify: input.verify,
       cdcSlot: input.cdcSlot,
+      inFlight,
       onProgress: progressReporter(table.name, beat),
       signal,
     });
