@@ -41,6 +41,11 @@ export async function recreateDatabase(env: Env, name: string): Promise<void> {
   });
 }
 
+/** Writes out the dirty buffers (untimed): a run does not pay for the previous run's writes. */
+export async function checkpoint(env: Env): Promise<void> {
+  await withAdminClient(env, (client) => client.query('checkpoint'));
+}
+
 /** A CDC run's source holds a replication slot: dropped with it. */
 export async function dropDatabase(env: Env, name: string): Promise<void> {
   await withAdminClient(env, (client) => dropDatabaseAndSlots(client, name));

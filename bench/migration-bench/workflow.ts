@@ -13,7 +13,7 @@ import { migrationWorkflow } from '../../workflows';
 import { activityPhases, type Phase } from './history';
 import { postmasterPid, processSeconds, treeSeconds } from '../golden-record-bench/cpu';
 import { sampleMachineCpu, type CpuTimeline } from './machine-cpu';
-import { recreateDatabase, sampleRss, timed } from './support';
+import { checkpoint, recreateDatabase, sampleRss, timed } from './support';
 
 export interface WorkflowRun {
   seconds: number;
@@ -117,7 +117,8 @@ function execute(options: WorkflowRunOptions, taskQueue: string, workflowId: str
 
 /** Times the workflow from its start to its result; the worker starts (and bundles) before the clock starts. */
 export async function runMigrationWorkflow(options: WorkflowRunOptions): Promise<WorkflowRun> {
-  if (!options.keepTarget) await recreateDatabase(options.env, options.target);
+  if (options.keepTarget) await checkpoint(options.env);
+  else await recreateDatabase(options.env, options.target);
   const taskQueue = `bench-migration-${randomUUID()}`;
   const worker = await startWorker(options, taskQueue);
   const startupRssMb = worker.peakRssMb();
