@@ -92,7 +92,9 @@ async function deleteMissing(sessions: Sessions, options: ApplyDeletesOptions): 
       signal: options.signal,
       ...(state.pendingRanges ? { ranges: state.pendingRanges } : {}),
     });
-    await clearPendingDeletes(sessions.target, pair.label);
+    // the keys the copy found, and no other change since: the target ends as the copy's key summary says
+    const asFound = difference.targetOnlyCount === state.pendingDeletes && difference.sourceOnlyCount === 0;
+    await clearPendingDeletes(sessions.target, pair.label, asFound);
     if (difference.targetOnlyCount <= KEY_LIST_CAP)
       return removeKeys(sessions.target, pair, options.deletes, difference.targetOnly);
   }

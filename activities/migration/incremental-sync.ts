@@ -15,14 +15,17 @@ import type { ProgressTracker } from './copy-progress';
 import type { Sessions } from './copy-session';
 import {
   diffKeys,
+  keyHash,
   keyIn,
   KEY_LIST_CAP,
+  rangeOf,
   MERGEABLE_KEY_TYPES,
   type DiffOptions,
   type Key,
   type KeyDifference,
 } from './key-merge';
 import { capturedLsn } from './cdc-log';
+import { withAdded, type KeySummary } from './key-summary';
 import { readSyncState, writeSyncState, type SyncState } from './sync-state';
 import { keyMatch, STAGE_TABLE, stageSourceRows, upsertChanges } from './sync-table';
 import { DELETED_FLAG_COLUMN, type TablePair } from './table-pair';
@@ -227,13 +230,19 @@ export async function syncIncrementally(run: IncrementalRun, state: SyncState): 
   const where = changedRows(plan, state);
   const staged = await stageChanged(run, where);
   const read = await highest(sessions.target, plan, STAGE_TABLE, state.watermark);
-  const first = await progress.step('apply', () => upsertChanges(sessions, pair));
   const full = run.verify === 'full' || isFullVerifyDue(state.fullVerifiedAt);
+  const recorded = trustedSummary(state, full);
+  const added = recorded && (await addedKeys(sessions.target, pair, run.deletes, recorded));
+  const first = await progress.step('apply', () => upsertChanges(sessions, pair));
   // A table whose rows changed today likely lost some too: its whole-table key fingerprint would only say
   // so, and the ranged one would follow. Only a quiet table is worth the cheaper check first.
   const quiet = first.inserted + first.updated === 0;
   const difference = await progress.step('keys', () =>
-    compareKeysOf(sessions, pair, run.deletes, { signal: run.signal, onlyIfCountsDiffer: !full && quiet }),
+    compareKeysOf(sessions, pair, run.deletes, {
+      signal: run.signal,
+      onlyIfCountsDiffer: !full && quiet,
+      ...(recorded && added ? { knownTarget: withAdded(recorded, added) } : {}),
+    }),
   );
   if (overflows(difference)) throw new TooManyDifferences(`${pair.label}: ${describe(difference)}`);
   const repaired = await repair(run, difference.sourceOnly);
@@ -255,6 +264,8 @@ export async function syncIncrementally(run: IncrementalRun, state: SyncState): 
     pendingDeletes,
     pendingRanges: pendingDeletes ? difference.ranges : null,
     fullyVerified: full,
+    // what the target holds once synced (the delete step keeps it if its deletes are the ones found here)
+    keySummary: difference.sourceSummary ?? null,
   });
   return {
     changes: { inserted: first.inserted + repaired.inserted, updated: first.updated + repaired.updated, deleted },
@@ -268,12 +279,36 @@ export async function syncIncrementally(run: IncrementalRun, state: SyncState): 
       keysCompared: { source: difference.source, target: difference.target },
       keysStreamed: difference.streamed,
       keysByCount: difference.compared === 'count',
+      targetKeys: difference.targetRead ? 'read' : 'recorded',
       repaired: difference.sourceOnly.length,
       nullCursor: read.nulls,
       watermark: { from: state.watermark, to: read.watermark },
       verified: full ? 'full' : 'touched',
     },
   };
+}
+
+/**
+ * The target's key summary the last sync recorded, unless this run checks in full or deletes it left for the
+ * delete step are still pending (the target then holds more keys than it says).
+ */
+function trustedSummary(state: SyncState, full: boolean): KeySummary | undefined {
+  return !full && state.pendingDeletes === 0 ? (state.keySummary ?? undefined) : undefined;
+}
+
+/** Before the upsert: the staged keys the target does not hold live (the upsert adds them), by the summary's ranges. */
+async function addedKeys(target: pg.PoolClient, pair: TablePair, deletes: DeleteMode, summary: KeySummary) {
+  const first = quoteIdent(pair.primaryKey[0]!);
+  const range = summary.byRange ? rangeOf(first, summary.byRange.lo, summary.byRange.width, 's') : `''`;
+  const live = liveTargetRows(pair, deletes);
+  const { rows } = await target.query<{ range: string; print: string }>(
+    `select ${range} as range, count(*) || ':' || bit_xor(${keyHash(pair.primaryKey, 's')}) as print
+       from ${STAGE_TABLE} s
+      where not exists (select from ${pair.targetTable} t
+                         where ${keyMatch(pair.primaryKey, 't', 's')}${live ? ` and ${live}` : ''})
+      group by 1`,
+  );
+  return new Map(rows.map((row) => [String(row.range), row.print]));
 }
 
 const describe = (difference: KeyDifference) =>

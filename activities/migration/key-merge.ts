@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { columnList, quoteIdent } from './catalog';
+import { fitsLayout, summaryOf, totalOf, type KeySummary, type RangePrints } from './key-summary';
 
 /** Integer key types: their order is the same in Postgres and here (numbers), whatever the collation. */
 export const MERGEABLE_KEY_TYPES = new Set(['smallint', 'integer', 'bigint']);
@@ -26,6 +27,10 @@ export interface KeyDifference {
   compared: 'count' | 'keys';
   /** The key ranges that were streamed and merged. */
   ranges?: KeyRanges;
+  /** The source's keys summed up (by range, when the ranges were compared): what the target holds once synced. */
+  sourceSummary?: KeySummary;
+  /** Whether the target's keys were read, or taken from `knownTarget`. */
+  targetRead: boolean;
   sourceOnly: Key[];
   targetOnly: Key[];
   /** Counts past the cap (the lists then hold the first KEY_LIST_CAP). */
@@ -124,8 +129,9 @@ export interface KeyRanges {
   ranges: string[];
 }
 
-const rangeOf = (first: string, lo: bigint | string, width: bigint | string) =>
-  `((t.${first}::int8 - ${BigInt(lo)}) / ${BigInt(width)})`;
+/** The range of alias `alias`'s row (first key column quoted). */
+export const rangeOf = (first: string, lo: bigint | string, width: bigint | string, alias = 't') =>
+  `((${alias}.${first}::int8 - ${BigInt(lo)}) / ${BigInt(width)})`;
 
 /**
  * SQL keeping the rows (alias `t`) of these ranges, as bounds on the first key column (adjacent ranges
@@ -154,6 +160,8 @@ interface Ranges {
   /** Per range: `count:fingerprint` on each side. */
   source: Map<string, string>;
   target: Map<string, string>;
+  /** False: the target's are the recorded ones. */
+  targetRead: boolean;
 }
 
 async function bounds(side: KeySide, first: string): Promise<{ lo: string | null; hi: string | null }> {
@@ -163,9 +171,9 @@ async function bounds(side: KeySide, first: string): Promise<{ lo: string | null
   return rows[0]!;
 }
 
-/** A 64-bit hash of alias `t`'s key. */
-function keyHash(key: readonly string[]): string {
-  const columns = key.map((column) => `t.${quoteIdent(column)}::int8`);
+/** A 64-bit hash of alias `alias`'s key. */
+export function keyHash(key: readonly string[], alias = 't'): string {
+  const columns = key.map((column) => `${alias}.${quoteIdent(column)}::int8`);
   return columns.length === 1
     ? `hashint8extended(${columns[0]}, 0)`
     : `hash_record_extended(row(${columns.join(', ')}), 0)`;
@@ -183,8 +191,30 @@ async function fingerprints(side: KeySide, key: readonly string[], of: string): 
   return new Map(rows.map((row) => [row.range, row.print]));
 }
 
-async function summarize(source: KeySide, target: KeySide, key: readonly string[]): Promise<Ranges> {
+/** Both sides by range; with `known` (the target's recorded ranges) only the source's, in the same ranges. */
+async function summarize(
+  source: KeySide,
+  target: KeySide,
+  key: readonly string[],
+  known?: RangePrints,
+): Promise<Ranges> {
   const first = quoteIdent(key[0]!);
+  if (known) {
+    const own = await bounds(source, first);
+    if (fitsLayout(known, own.lo, own.hi)) {
+      const of = rangeOf(first, known.lo, known.width);
+      const prints = await fingerprints(source, key, of);
+      const recorded = new Map(Object.entries(known.prints));
+      return {
+        lo: BigInt(known.lo),
+        width: BigInt(known.width),
+        of,
+        source: prints,
+        target: recorded,
+        targetRead: false,
+      };
+    }
+  }
   const [a, b] = await Promise.all([bounds(source, first), bounds(target, first)]);
   const values = [a.lo, a.hi, b.lo, b.hi].filter((value): value is string => value !== null).map(BigInt);
   const lo = values.length ? values.reduce((x, y) => (x < y ? x : y)) : 0n;
@@ -195,11 +225,10 @@ async function summarize(source: KeySide, target: KeySide, key: readonly string[
     fingerprints(source, key, of),
     fingerprints(target, key, of),
   ]);
-  return { lo, width, of, source: sourcePrints, target: targetPrints };
+  return { lo, width, of, source: sourcePrints, target: targetPrints, targetRead: true };
 }
 
-const countOf = (prints: Map<string, string>) =>
-  [...prints.values()].reduce((sum, print) => sum + Number(print.split(':')[0]), 0);
+const countOf = (prints: Map<string, string>) => totalOf(prints.values()).count;
 
 /** The ranges whose fingerprints differ, or undefined when none does. */
 function differingRanges(ranges: Ranges): KeyRanges | undefined {
@@ -225,11 +254,14 @@ export interface DiffOptions {
   onlyIfCountsDiffer?: boolean;
   /** Merge only these ranges (found differing by an earlier comparison): no counts, no fingerprints. */
   ranges?: KeyRanges;
+  /** The target's keys as recorded (key-summary.ts): compared instead of reading them; its ranges are used. */
+  knownTarget?: KeySummary;
 }
 
 /**
  * `onlyIfCountsDiffer`: equal key counts and whole-table fingerprints (one pass each side, no grouping) end the
- * comparison. Otherwise fingerprints by range, then a merge of the differing ranges.
+ * comparison. Otherwise fingerprints by range, then a merge of the differing ranges. With `knownTarget` the
+ * fingerprints of the target are the recorded ones: only the merge reads its keys.
  */
 export async function diffKeys(
   source: KeySide,
@@ -237,24 +269,37 @@ export async function diffKeys(
   key: readonly string[],
   options: DiffOptions = {},
 ): Promise<KeyDifference> {
-  const { signal } = options;
+  const { signal, knownTarget: known } = options;
   const none = { streamed: 0, sourceOnly: [], targetOnly: [], sourceOnlyCount: 0, targetOnlyCount: 0 };
   if (options.onlyIfCountsDiffer) {
-    const [a, b] = await Promise.all([tableFingerprint(source, key), tableFingerprint(target, key)]);
+    const [a, b] = await Promise.all([tableFingerprint(source, key), known ?? tableFingerprint(target, key)]);
     if (a.count === b.count && a.print === b.print)
-      return { source: a.count, target: b.count, compared: 'count', ...none };
+      return {
+        source: a.count,
+        target: b.count,
+        compared: 'count',
+        sourceSummary: known ?? a,
+        targetRead: !known,
+        ...none,
+      };
   }
   let counts = { source: 0, target: 0 };
   let differing = options.ranges;
+  let sourceSummary: KeySummary | undefined;
+  let targetRead = true;
   if (!differing) {
-    const ranges = await summarize(source, target, key);
+    const ranges = await summarize(source, target, key, known?.byRange);
     counts = { source: countOf(ranges.source), target: countOf(ranges.target) };
     differing = differingRanges(ranges);
+    sourceSummary = summaryOf(ranges.lo, ranges.width, ranges.source);
+    targetRead = ranges.targetRead;
   }
   const difference: KeyDifference = {
     ...counts,
     compared: 'keys',
     ranges: differing,
+    ...(sourceSummary ? { sourceSummary } : {}),
+    targetRead,
     streamed: 0,
     sourceOnly: [],
     targetOnly: [],

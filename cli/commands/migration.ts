@@ -45,7 +45,8 @@ export function syncDetail(sync: NonNullable<TableProgress['sync']>): string {
     `${how}: ${count(sync.rowsRead)} rows read` + (sync.reread ? ` (${count(sync.reread)} re-read)` : ''),
     sync.logged && `${count(sync.logged.changes)} changes logged on ${count(sync.logged.keys)} keys`,
     sync.keysCompared &&
-      `${count(sync.keysCompared.source)} keys compared ${sync.keysByCount ? 'by count' : `(${count(sync.keysStreamed ?? 0)} streamed)`}`,
+      `${count(sync.keysCompared.source)} keys compared ${sync.keysByCount ? 'by count' : `(${count(sync.keysStreamed ?? 0)} streamed)`}` +
+        (sync.targetKeys === 'recorded' ? ' with the target keys recorded by the last sync' : ''),
     sync.repaired && `${count(sync.repaired)} missed rows copied`,
     sync.nullCursor && `${count(sync.nullCursor)} with a NULL cursor`,
     `verified ${sync.verified === 'full' ? 'in full' : 'touched rows'}`,

@@ -156,6 +156,8 @@ export interface SyncCounters {
   keysStreamed?: number;
   /** The key counts were equal: no fingerprint compared (the weekly or `--verify full` run compares them). */
   keysByCount?: boolean;
+  /** read: the target's keys were read; recorded: compared with the key summary the last sync left (key-summary.ts). */
+  targetKeys?: 'read' | 'recorded';
   /** Rows the cursor missed (their key was in the source, not in the target) copied by the key comparison. */
   repaired: number;
   /** With a NULL cursor value: read on every sync. */

@@ -113,6 +113,8 @@ test('a second sync with no change writes nothing and reads only the cursor over
     const { n } = await one<{ n: string }>(fx.source, `select count(*) as n from public.${spec.name}`);
     expect([spec.name, counters.keysCompared]).toEqual([spec.name, { source: Number(n), target: Number(n) }]);
     expect([spec.name, counters.repaired, counters.keysByCount]).toEqual([spec.name, 0, true]);
+    // the target's keys are not read again: the last sync recorded what it left
+    expect([spec.name, counters.targetKeys]).toEqual([spec.name, 'recorded']);
     if (spec.sync?.key) {
       expect(counters).toMatchObject({ method: 'key', rowsRead: 0 });
       continue;
@@ -127,6 +129,28 @@ test('a second sync with no change writes nothing and reads only the cursor over
     expect(counters.rowsRead).toBe(counters.reread + counters.nullCursor);
   }
   expect(syncOf(result.film!).rowsRead).toBe(0);
+});
+
+test('a row removed from the target behind the sync is not seen by the daily sync, and restored by a full check', async () => {
+  const { payment_id: id } = await one<{ payment_id: number }>(
+    fx.target,
+    'delete from dvd_rental.payment where payment_id = (select min(payment_id) from dvd_rental.payment) returning payment_id',
+  );
+
+  const daily = await sync();
+  expect(daily.payment!.changes).toEqual({ inserted: 0, updated: 0, deleted: 0 });
+  expect(syncOf(daily.payment!)).toMatchObject({ keysByCount: true, targetKeys: 'recorded' });
+
+  const full = byTable(await run({ tables: config, options: { ...DEFAULT_OPTIONS, verify: 'full' } }));
+  expect(full.payment!.changes).toEqual({ inserted: 1, updated: 0, deleted: 0 });
+  expect(syncOf(full.payment!)).toMatchObject({ repaired: 1, targetKeys: 'read', verified: 'full' });
+  const restored = await one<{ n: number }>(
+    fx.target,
+    'select count(*)::int as n from dvd_rental.payment where payment_id = $1',
+    [id],
+  );
+  expect(restored.n).toBe(1);
+  await expectSameData();
 });
 
 test('a row committed late with an older cursor value inside the overlap is not lost (and outside it is)', async () => {
@@ -198,14 +222,16 @@ test('equal cursor values across runs, NULL cursors and a key cursor with a key 
 
   await insertActor('SECOND'); // the same last_update as the watermark
   await payment(max + 50); // below the key cursor's watermark: committed late
+  await fx.source.query('delete from payment where payment_id = (select min(payment_id) + 1 from payment)');
   const second = await sync(tables);
 
   expect(second.actor!.changes).toEqual({ inserted: 1, updated: 0, deleted: 0 });
   expect(syncOf(second.actor!).repaired).toBe(0); // read by its cursor, not found by the key comparison
   expect(second.customer!.changes).toEqual({ inserted: 0, updated: 0, deleted: 0 });
   expect(syncOf(second.customer!).nullCursor).toBe(1); // re-read every time, written never
-  expect(second.payment!.changes).toEqual({ inserted: 1, updated: 0, deleted: 0 });
-  expect(syncOf(second.payment!)).toMatchObject({ method: 'key', rowsRead: 1, repaired: 1 });
+  expect(second.payment!.changes).toEqual({ inserted: 1, updated: 0, deleted: 1 });
+  // found by the source's key ranges against the ones the last sync recorded for the target
+  expect(syncOf(second.payment!)).toMatchObject({ method: 'key', rowsRead: 1, repaired: 1, targetKeys: 'recorded' });
   await expectSameData();
 });
 
@@ -221,7 +247,7 @@ test('tables without a cursor sync by the full comparison, and the summary says 
     'full comparison, 6 rows read: no sync cursor in the config: compared in full',
   );
   expect(syncDetail(syncOf(result.film!))).toBe(
-    'cursor: 0 rows read, 1,000 keys compared by count, verified touched rows',
+    'cursor: 0 rows read, 1,000 keys compared by count with the target keys recorded by the last sync, verified touched rows',
   );
 });
 
