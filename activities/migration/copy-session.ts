@@ -1,9 +1,12 @@
 import type pg from 'pg';
+import { openSourceTwin, type SourceTwin } from './source-twin';
 
 /** A source client inside one snapshot and a target client inside one transaction. */
 export interface Sessions {
   source: pg.PoolClient;
   target: pg.PoolClient;
+  /** Another session in the source's snapshot, on its own connection (source-twin.ts); the caller ends it. */
+  sourceTwin?: () => Promise<SourceTwin>;
 }
 
 export interface SessionPools {
@@ -39,7 +42,7 @@ export async function inTransactions<T>(
     checkIn(source, false);
     throw error;
   });
-  const sessions = { source, target };
+  const sessions: Sessions = { source, target, sourceTwin: () => openSourceTwin(pools.source, source) };
   let committed = false;
   let stopCancelling = () => {};
   try {

@@ -34,6 +34,7 @@ import { relationMap } from './schema-config';
 import { buildTableKeys, readSourceTableKeys, type TableKeys } from './table-keys';
 import type { CopiesInFlight } from './copies-in-flight';
 import { verifyCopy } from './verify';
+import { keyHash } from './key-merge';
 
 export type { CopyProgress } from './copy-progress';
 export { applyDeletes } from './deletes';
@@ -159,10 +160,18 @@ async function replaceRows(run: Run, clear: 'none' | 'truncate' | 'delete'): Pro
     signal: options.signal,
     onChunk: progress.chunks('copy'),
   });
-  const verified = await progress.step('verify', () => verifyCopy(sessions, pair));
+  // a table synced by cursor next time: the target's key summary from the verify's pass (no read of its own)
+  const keyed = run.incremental && run.incremental.method !== 'cdc';
+  const verified = await progress.step('verify', () =>
+    verifyCopy(sessions, keyed ? { ...pair, keyHash: keyHash(pair.primaryKey) } : pair),
+  );
   await progress.step('keys', () => buildKeys(run));
   if (run.incremental)
-    await recordBaseline(sessions, pair, run.incremental, { table: pair.targetTable, pendingDeletes: 0 });
+    await recordBaseline(sessions, pair, run.incremental, {
+      table: pair.targetTable,
+      pendingDeletes: 0,
+      ...(verified.keyPrint !== undefined ? { keySummary: { count: verified.rows, print: verified.keyPrint } } : {}),
+    });
   const changes = { inserted: copied.rows, updated: 0, deleted: 0 };
   return { ...outcome(run, 'full', verified), bytes: copied.bytes, changes, pendingDeletes: 0 };
 }

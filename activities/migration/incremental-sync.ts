@@ -181,7 +181,7 @@ export const liveTargetRows = (pair: TablePair, deletes: DeleteMode) =>
 
 export function compareKeysOf(sessions: Sessions, pair: TablePair, deletes: DeleteMode, options: DiffOptions = {}) {
   return diffKeys(
-    { db: sessions.source, table: pair.sourceTable },
+    { db: sessions.source, table: pair.sourceTable, ...(sessions.sourceTwin ? { twin: sessions.sourceTwin } : {}) },
     { db: sessions.target, table: pair.targetTable, where: liveTargetRows(pair, deletes) },
     pair.primaryKey,
     options,
@@ -357,7 +357,7 @@ export async function recordBaseline(
   sessions: Sessions,
   pair: TablePair,
   plan: Incremental,
-  from: { table: string; pendingDeletes: number },
+  from: { table: string; pendingDeletes: number; keySummary?: KeySummary },
 ): Promise<string | null> {
   const watermark =
     plan.method === 'cdc'
@@ -370,6 +370,7 @@ export async function recordBaseline(
     readAt: await sourceClock(sessions.source),
     pendingDeletes: from.pendingDeletes,
     fullyVerified: true,
+    keySummary: from.keySummary ?? null,
   });
   return watermark;
 }

@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { columnList, quoteIdent } from './catalog';
+import type { SourceTwin } from './source-twin';
 import { fitsLayout, summaryOf, totalOf, type KeySummary, type RangePrints } from './key-summary';
 
 /** Integer key types: their order is the same in Postgres and here (numbers), whatever the collation. */
@@ -39,7 +40,9 @@ export interface KeyDifference {
 }
 
 export interface KeySide {
-  db: pg.PoolClient;
+  db: pg.ClientBase;
+  /** A second session in the same snapshot: the ranges are summed up in two halves at once when a core is free. */
+  twin?: () => Promise<SourceTwin>;
   table: string;
   /** Filters alias `t`, e.g. rows not flagged as deleted. */
   where?: string;
@@ -164,8 +167,13 @@ interface Ranges {
   targetRead: boolean;
 }
 
-async function bounds(side: KeySide, first: string): Promise<{ lo: string | null; hi: string | null }> {
-  const { rows } = await side.db.query<{ lo: string | null; hi: string | null }>(
+interface Bounds {
+  lo: string | null;
+  hi: string | null;
+}
+
+async function bounds(side: KeySide, first: string): Promise<Bounds> {
+  const { rows } = await side.db.query<Bounds>(
     `select min(t.${first})::int8::text as lo, max(t.${first})::int8::text as hi from ${side.table} t ${whereAll(side.where)}`,
   );
   return rows[0]!;
@@ -182,13 +190,36 @@ export function keyHash(key: readonly string[], alias = 't'): string {
 /** The planner expects a group per key (it cannot know the ranges are few): more memory spares a spill to disk. */
 const AGGREGATE_WORK_MEM = '64MB';
 
-async function fingerprints(side: KeySide, key: readonly string[], of: string): Promise<Map<string, string>> {
+async function fingerprints(side: KeySide, key: readonly string[], of: string, only?: string) {
   await side.db.query(`set local work_mem = '${AGGREGATE_WORK_MEM}'`);
   const { rows } = await side.db.query<{ range: string; print: string }>(
     `select ${of} as range, count(*) || ':' || bit_xor(${keyHash(key)}) as print
-       from ${side.table} t ${whereAll(side.where)} group by 1`,
+       from ${side.table} t ${whereAll(side.where, only)} group by 1`,
   );
   return new Map(rows.map((row) => [row.range, row.print]));
+}
+
+/**
+ * The grouped aggregate runs on one core: with the other side recorded, the source's ranges are split at a
+ * range boundary near the middle of its keys and summed up in two sessions of its snapshot at once.
+ */
+async function fingerprintsInHalves(side: KeySide, key: readonly string[], layout: RangePrints, own: Bounds) {
+  const first = quoteIdent(key[0]!);
+  const of = rangeOf(first, layout.lo, layout.width);
+  const twin = own.lo !== null && own.hi !== null ? await side.twin?.().catch(() => undefined) : undefined;
+  if (!twin) return fingerprints(side, key, of);
+  try {
+    const [lo, width] = [BigInt(layout.lo), BigInt(layout.width)];
+    const middle = (BigInt(own.lo!) + BigInt(own.hi!)) / 2n;
+    const split = lo + ((middle - lo) / width) * width;
+    const [below, above] = await Promise.all([
+      fingerprints(side, key, of, `t.${first} < ${split}`),
+      fingerprints({ ...side, db: twin.db }, key, of, `t.${first} >= ${split}`),
+    ]);
+    return new Map([...below, ...above]);
+  } finally {
+    await twin.end();
+  }
 }
 
 /** Both sides by range; with `known` (the target's recorded ranges) only the source's, in the same ranges. */
@@ -203,7 +234,7 @@ async function summarize(
     const own = await bounds(source, first);
     if (fitsLayout(known, own.lo, own.hi)) {
       const of = rangeOf(first, known.lo, known.width);
-      const prints = await fingerprints(source, key, of);
+      const prints = await fingerprintsInHalves(source, key, known, own);
       const recorded = new Map(Object.entries(known.prints));
       return {
         lo: BigInt(known.lo),

@@ -8,6 +8,8 @@ type Db = pg.Pool | pg.PoolClient | pg.Client;
 export interface Checksum {
   rows: number;
   checksum: string;
+  /** With VerifyRequest.keyHash: the XOR of the target rows' key hashes ('' for none), for the sync's key summary. */
+  keyPrint?: string;
 }
 
 /**
@@ -84,17 +86,23 @@ export async function checksumTerms(
  * Calling each type's hash function directly takes half the time of hash_record_extended over a row
  * constructor, which forms and takes apart a record per row. `where` filters alias `t`.
  */
-export function checksumSql(table: string, terms: readonly string[], where?: string): string {
+export function checksumSql(table: string, terms: readonly string[], where?: string, keyHash?: string): string {
+  const keyPrint = keyHash ? `, coalesce(bit_xor(${keyHash})::text, '') as key_print` : '';
   return `select count(*) as rows,
                  coalesce(sum(pg_catalog.hashint8extended(${terms.length ? terms.join(' # ') : '0'}, 0)), 0)::text as checksum
+                 ${keyPrint}
             from ${table} t
            ${where ? `where ${where}` : ''}`;
 }
 
 async function checksum(db: pg.PoolClient, sql: string): Promise<Checksum> {
-  const { rows } = await db.query<{ rows: string; checksum: string }>(sql);
+  const { rows } = await db.query<{ rows: string; checksum: string; key_print?: string }>(sql);
   const row = rows[0]!;
-  return { rows: Number(row.rows), checksum: row.checksum };
+  return {
+    rows: Number(row.rows),
+    checksum: row.checksum,
+    ...(row.key_print !== undefined ? { keyPrint: row.key_print } : {}),
+  };
 }
 
 export interface VerifyRequest {
@@ -106,6 +114,8 @@ export interface VerifyRequest {
   targetWhere?: string;
   /** Restricts the source rows compared (e.g. a cursor's changes). */
   sourceWhere?: string;
+  /** A key hash over alias `t` (key-merge.ts keyHash): the target's checksum query XORs it too, in the same pass. */
+  keyHash?: string;
 }
 
 /** Compares the source snapshot with the target transaction's view; both checksums run at once. */
@@ -113,7 +123,7 @@ export async function verifyCopy(sessions: Sessions, request: VerifyRequest): Pr
   const terms = await checksumTerms(sessions, request, request.columns);
   const [source, target] = await Promise.all([
     checksum(sessions.source, checksumSql(request.sourceTable, terms, request.sourceWhere)),
-    checksum(sessions.target, checksumSql(request.targetTable, terms, request.targetWhere)),
+    checksum(sessions.target, checksumSql(request.targetTable, terms, request.targetWhere, request.keyHash)),
   ]);
   if (source.rows !== target.rows || source.checksum !== target.checksum) {
     throw new VerificationError(

@@ -96,6 +96,8 @@ export interface SyncRuns {
   oneDay: WorkflowRun;
   /** The unchanged sync after the day: it re-reads what the day wrote (rows written since the last read minus the overlap). */
   afterDay: WorkflowRun;
+  /** A second day's sync: the target's key ranges recorded by the first, as on every later day. */
+  secondDay: WorkflowRun;
 }
 
 function changes(result: MigrationResult) {
@@ -165,18 +167,28 @@ export async function syncRuns(
   report('sync after one day', oneDay);
   const afterDay = await run(true);
   report('sync, nothing changed since that day', afterDay);
+  // The first day's sync reads the target's keys once by range (the full copy recorded only their total):
+  // a later day compares the source's ranges with the ones recorded, as every daily run after it does.
+  const day2 = await withPool(context.env, SYNC_DATABASES.source, (pool) => simulateDay(pool, rentals));
+  console.log(
+    `  a second day written: ${day2.inserted} rentals new, ${day2.updated} returned, ${day2.deleted} deleted`,
+  );
+  const secondDay = await run(true);
+  report('sync after the second day', secondDay);
   const expected = await withPool(context.env, SYNC_DATABASES.source, (pool) => countRows(pool, context.tables));
   await withPool(context.env, SYNC_DATABASES.target, (pool) =>
     expectSameCounts(pool, context.tables, 'dvd_rental', expected),
   );
   console.log(`  target counts equal the source's after the day (${totalRows(expected).toLocaleString('en-US')} rows)`);
-  return { full, unchanged, day, oneDay, afterDay };
+  return { full, unchanged, day, oneDay, afterDay, secondDay };
 }
 
 export function syncGoals(runs: SyncRuns, method: SyncMethod): Goal[] {
   const detail = (run: WorkflowRun) =>
     `(${method}: full copy ${runs.full.seconds.toFixed(1)} s / sync ${run.seconds.toFixed(1)} s)`;
-  const peak = Math.max(runs.full.peakRssMb, runs.unchanged.peakRssMb, runs.oneDay.peakRssMb, runs.afterDay.peakRssMb);
+  const peak = Math.max(
+    ...[runs.full, runs.unchanged, runs.oneDay, runs.afterDay, runs.secondDay].map((run) => run.peakRssMb),
+  );
   return [
     {
       name: `unchanged sync 20x faster than full copy (${method})`,
@@ -191,6 +203,13 @@ export function syncGoals(runs: SyncRuns, method: SyncMethod): Goal[] {
       atLeast: SYNC_GOALS.oneDay,
       unit: 'x',
       detail: detail(runs.oneDay),
+    },
+    {
+      name: `a later day's sync 10x faster than full copy (${method})`,
+      value: runs.full.seconds / runs.secondDay.seconds,
+      atLeast: SYNC_GOALS.oneDay,
+      unit: 'x',
+      detail: detail(runs.secondDay),
     },
     {
       name: `worker peak RSS (sync runs, ${method})`,
