@@ -7,7 +7,7 @@ import { pgDumpParallel, pgDumpPiped } from './pg-dump';
 import { rawCopy } from './raw-copy';
 import { SEED_BATCH_ROWS, seedMethod, type SeedStyle } from './seed-method';
 import { logPosition, statementsSince, type LoggedStatement } from './statement-log';
-import { countRows, expectSameCounts, withPool, type Measurement } from './support';
+import { countRows, expectSameCounts, vacuumDatabases, withPool, type Measurement } from './support';
 import { runMigrationWorkflow, type WorkflowRun } from './workflow';
 
 export const TARGETS = {
@@ -53,12 +53,13 @@ async function warmSource(context: Context, source: Source): Promise<void> {
   });
 }
 
-/** Runs a contender from a warm source, with the slow statements logged while it ran. */
+/** Runs a contender from a warm source on a quiet server, with the slow statements logged while it ran. */
 async function measured<T>(
   context: Context,
   source: Source,
   run: () => Promise<T>,
 ): Promise<{ result: T; statements: LoggedStatement[] }> {
+  await vacuumDatabases(context.env, Object.values(TARGETS));
   await warmSource(context, source);
   const { env } = context;
   const position = logPosition(env);

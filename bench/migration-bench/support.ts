@@ -41,6 +41,22 @@ export async function recreateDatabase(env: Env, name: string): Promise<void> {
   });
 }
 
+/**
+ * Vacuums and analyzes those of `names` that exist (untimed): an autovacuum of the last contender's freshly
+ * loaded rows would otherwise run during the next one (22M unfrozen rows slowed the migration after the raw COPY
+ * by 5 to 8 s). No contender is charged for its own deferred vacuum either.
+ */
+export async function vacuumDatabases(env: Env, names: readonly string[]): Promise<void> {
+  const existing = await withAdminClient(env, async (client) => {
+    const { rows } = await client.query<{ datname: string }>(
+      'select datname from pg_database where datname = any($1)',
+      [names],
+    );
+    return rows.map((row) => row.datname);
+  });
+  for (const name of existing) await withPool(env, name, (pool) => pool.query('vacuum (analyze)'));
+}
+
 /** Writes out the dirty buffers (untimed): a run does not pay for the previous run's writes. */
 export async function checkpoint(env: Env): Promise<void> {
   await withAdminClient(env, (client) => client.query('checkpoint'));
