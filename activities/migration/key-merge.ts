@@ -158,8 +158,6 @@ export function inRanges(key: readonly string[], ranges: KeyRanges): string {
 interface Ranges {
   lo: bigint;
   width: bigint;
-  /** The range of alias `t`'s row, as SQL. */
-  of: string;
   /** Per range: `count:fingerprint` on each side. */
   source: Map<string, string>;
   target: Map<string, string>;
@@ -230,23 +228,13 @@ async function summarize(
   known?: RangePrints,
 ): Promise<Ranges> {
   const first = quoteIdent(key[0]!);
-  if (known) {
-    const own = await bounds(source, first);
-    if (fitsLayout(known, own.lo, own.hi)) {
-      const of = rangeOf(first, known.lo, known.width);
-      const prints = await fingerprintsInHalves(source, key, known, own);
-      const recorded = new Map(Object.entries(known.prints));
-      return {
-        lo: BigInt(known.lo),
-        width: BigInt(known.width),
-        of,
-        source: prints,
-        target: recorded,
-        targetRead: false,
-      };
-    }
+  const own = known ? await bounds(source, first) : undefined;
+  if (known && own && fitsLayout(known, own.lo, own.hi)) {
+    const prints = await fingerprintsInHalves(source, key, known, own);
+    const recorded = new Map(Object.entries(known.prints));
+    return { lo: BigInt(known.lo), width: BigInt(known.width), source: prints, target: recorded, targetRead: false };
   }
-  const [a, b] = await Promise.all([bounds(source, first), bounds(target, first)]);
+  const [a, b] = await Promise.all([own ?? bounds(source, first), bounds(target, first)]);
   const values = [a.lo, a.hi, b.lo, b.hi].filter((value): value is string => value !== null).map(BigInt);
   const lo = values.length ? values.reduce((x, y) => (x < y ? x : y)) : 0n;
   const hi = values.length ? values.reduce((x, y) => (x > y ? x : y)) : 0n;
@@ -256,7 +244,7 @@ async function summarize(
     fingerprints(source, key, of),
     fingerprints(target, key, of),
   ]);
-  return { lo, width, of, source: sourcePrints, target: targetPrints, targetRead: true };
+  return { lo, width, source: sourcePrints, target: targetPrints, targetRead: true };
 }
 
 const countOf = (prints: Map<string, string>) => totalOf(prints.values()).count;
