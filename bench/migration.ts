@@ -75,6 +75,7 @@ interface Options {
   part: 'all' | 'copy' | 'sync' | 'migration';
   sourceDatabase: string;
   cursorIndexes: boolean;
+  syncMethods: Array<'cursor' | 'cdc'>;
   batchRowsBelow?: number;
 }
 
@@ -83,6 +84,12 @@ function parseOptions(): Options {
     const number = Number(value);
     if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a number > 0');
     return number;
+  };
+  const methods = (value: string) => {
+    const names = value.split(',').filter(Boolean);
+    const wrong = names.filter((name) => name !== 'cursor' && name !== 'cdc');
+    if (wrong.length || !names.length) throw new InvalidArgumentError('must list cursor and/or cdc');
+    return names as Array<'cursor' | 'cdc'>;
   };
   const list = (value: string) => (value ? value.split(',').map((item) => Math.round(positive(item))) : []);
   return new Command('bench:migration')
@@ -102,6 +109,11 @@ function parseOptions(): Options {
       "skip the seed variant with multi-row INSERTs (the seed's own method, one INSERT per row, always runs)",
     )
     .option('--source-database <name>', 'database of the full-scale synthetic source', SOURCE)
+    .addOption(
+      new Option('--sync-methods <list>', 'sync part: how the tables find their changes (comma-separated)')
+        .argParser((value: string) => methods(value))
+        .default(['cursor', 'cdc']),
+    )
     .option('--no-cursor-indexes', 'sync part: leave the cursor columns without an index (each sync scans every table)')
     .option(
       '--batch-rows-below <n>',
@@ -343,7 +355,7 @@ async function migrationOnly(context: Context, source: Source): Promise<void> {
 /** The daily sync by the config's cursors, then by the log (every table `"sync": "cdc"`), each on a fresh copy. */
 async function runSync(context: Context, source: Source, options: Options): Promise<void> {
   const goals = [];
-  for (const method of ['cursor', 'cdc'] as const) {
+  for (const method of options.syncMethods) {
     console.log(`\n== daily sync on the populated target (scale ${source.scale}), by ${method} ==`);
     const runs = await syncRuns(context, source, {
       method,

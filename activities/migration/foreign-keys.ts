@@ -3,12 +3,15 @@
 // tables at once: VALIDATE CONSTRAINT locks only the referencing table against other validations,
 // where ADD with its validation would lock the referenced table too and so run one key at a time.
 import pg from 'pg';
+import { TableDataError } from '../../workflows/migration/errors';
 import type { TableSpec } from '../../workflows/migration/types';
 import type { SourceForeignKey } from './introspect-objects';
 import { targetOf } from './schema-config';
 import { displayName, nameKey, quotedName, rewriteNames, type NameMap } from './sql-names';
 
 const VALIDATE_LANES = 2;
+
+const FOREIGN_KEY_VIOLATION = '23503';
 
 interface Unvalidated {
   /** Quoted target table. */
@@ -64,8 +67,11 @@ async function validateTable(pool: pg.Pool, keys: Unvalidated[]): Promise<void> 
     for (const key of keys) {
       await client
         .query(`alter table ${key.table} validate constraint ${pg.escapeIdentifier(key.name)}`)
-        .catch((error: Error) => {
-          throw Object.assign(error, { message: `${key.label}: ${error.message}` });
+        .catch((error: Error & { code?: string }) => {
+          const message = `${key.label}: ${error.message}`;
+          // rows that break the key: no retry changes them (the key stays NOT VALID until they are fixed)
+          if (error.code === FOREIGN_KEY_VIOLATION) throw new TableDataError(message);
+          throw Object.assign(error, { message });
         });
     }
   } finally {

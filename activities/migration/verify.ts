@@ -18,6 +18,13 @@ export interface Checksum {
  * a nondeterministic collation would hash 'a' and 'A' alike.
  */
 type HashCall = (value: string, seed: number) => string;
+
+/**
+ * A numeric column with a declared scale (numeric(p,s)): every value is stored at that scale, so two values
+ * hash alike only if they print alike, and the hash skips numeric_out (payment's checksum in 3.0 s instead of 3.7
+ * to 5.4 s on 9M rows). Both sides must declare the same precision and scale.
+ */
+const FIXED_NUMERIC = 'numeric(p,s)';
 const text: HashCall = (value, seed) => `pg_catalog.hashtextextended(${value}::pg_catalog.text collate "C", ${seed})`;
 const HASH_CALL: Record<string, HashCall> = {
   int2: (value, seed) => `pg_catalog.hashint2extended(${value}, ${seed})`,
@@ -30,31 +37,42 @@ const HASH_CALL: Record<string, HashCall> = {
   time: (value, seed) => `pg_catalog.time_hash_extended(${value}, ${seed})`,
   timestamp: (value, seed) => `pg_catalog.timestamp_hash_extended(${value}, ${seed})`,
   timestamptz: (value, seed) => `pg_catalog.timestamp_hash_extended(${value} at time zone 'UTC', ${seed})`,
+  [FIXED_NUMERIC]: (value, seed) => `pg_catalog.hash_numeric_extended(${value}, ${seed})`,
 };
 
 /**
  * Built-in types (of pg_catalog) whose extended hash is a function of the exact value, the same on
  * every server of a major version: two values hash alike only if they print alike. Others are hashed
- * as their text: numeric (1.0 and 1.00 hash alike), interval ('1 day' and '24 hours'), float (-0 and 0),
- * jsonb, arrays (dimensions are not hashed), enums (hashed by their OID, which differs between servers),
+ * as their text: numeric without a declared scale (1.0 and 1.00 hash alike), interval ('1 day' and
+ * '24 hours'), float (-0 and 0), jsonb, arrays (dimensions are not hashed), enums (hashed by their OID, which differs between servers),
  * and types without a hash function (tsvector, json, point ...). bool, bytea and date have no hash function
  * SQL can call: they go through hash_record_extended of the single value.
  */
 const HASHED_AS_IS = new Set([...Object.keys(HASH_CALL), 'bool', 'bytea', 'date']);
 
-/** For each column of `table`: the pg_catalog type (a domain's base type) when it is hashed as is, else null. */
-function hashedTypes(db: Db, table: string): Promise<Map<string, string | null>> {
-  return perColumnType<string | null>(
+/**
+ * For each column of `table`: the pg_catalog type (a domain's base type) when it is hashed as is, else null.
+ * A numeric column declared with a scale is `numeric(p,s)` with its typmod, e.g. `numeric(p,s) 327686`.
+ */
+async function hashedTypes(db: Db, table: string): Promise<Map<string, string | null>> {
+  const types = await perColumnType<string | null>(
     db,
     table,
     `case when t.typnamespace = 'pg_catalog'::regnamespace and t.typname = any($2) then t.typname end`,
     [[...HASHED_AS_IS]],
   );
+  const { rows } = await db.query<{ name: string; typmod: number }>(
+    `select attname as name, atttypmod as typmod from pg_attribute
+      where attrelid = $1::regclass and atttypid = 'pg_catalog.numeric'::regtype and atttypmod >= 0 and not attisdropped`,
+    [table],
+  );
+  for (const { name, typmod } of rows) types.set(name, `${FIXED_NUMERIC} ${typmod}`);
+  return types;
 }
 
 /** One column's 64-bit hash under `seed` (its position), or `-seed` when it is NULL. */
 function columnHash(value: string, type: string | null, seed: number): string {
-  const call = type === null ? text : HASH_CALL[type];
+  const call = type === null ? text : HASH_CALL[type.startsWith(FIXED_NUMERIC) ? FIXED_NUMERIC : type];
   const hash = call ? call(value, seed) : `pg_catalog.hash_record_extended(row(${value}::pg_catalog.${type}), ${seed})`;
   return `coalesce(${hash}, ${-seed})`;
 }

@@ -6,7 +6,7 @@ import { loadArchive } from '../../../dataset/archive';
 import { schemaSignature } from '../../../dataset/catalog-signature';
 import { generateDataset } from '../../../dataset/generator';
 import { DVD_RENTAL_TABLES } from '../../../dataset/tables';
-import { MigrationConfigError, SchemaIncompatibleError } from '../../../workflows/migration/errors';
+import { MigrationConfigError, SchemaIncompatibleError, TableDataError } from '../../../workflows/migration/errors';
 import type { TableSpec } from '../../../workflows/migration/types';
 import { adminUrl } from '../../../stack/postgres';
 import { freshDatabase, testEnv } from '../../support/stack';
@@ -293,6 +293,28 @@ describe('hostile names, identity, generated columns and collations', () => {
     expect(prepared).toMatchObject({ created: [], reused: [`${OUT}.we"ird; drop`, `${OUT}.child`] });
     const finished = await finishTargetSchema({ source, target, tables });
     expect(finished.sequences).toContain(`${QUOTED_OUT}."we""ird; drop_id_seq" = 15`);
+  });
+});
+
+describe('target rows that break a foreign key', () => {
+  test('fail the finish at once (not retried), naming the key, which stays NOT VALID', async () => {
+    const source = await database('schema_fk_source');
+    await source.query(`create schema fk;
+      create table fk.parent (id int primary key);
+      create table fk.child (id int primary key, parent_id int references fk.parent (id))`);
+    const target = await database('schema_fk_target');
+    const tables: TableSpec[] = [
+      { name: 'parent', schema_in: 'fk', schema_out: 'fk', depends_on: [] },
+      { name: 'child', schema_in: 'fk', schema_out: 'fk', depends_on: ['parent'] },
+    ];
+    await prepareTargetSchema({ source, target, tables });
+    await target.query('insert into fk.child values (1, 42)');
+
+    const finish = finishTargetSchema({ source, target, tables });
+    await expect(finish).rejects.toThrow(TableDataError);
+    await expect(finish).rejects.toThrow(/^fk\.child\.child_parent_id_fkey: .*violates foreign key constraint/);
+    const validated = `select convalidated from pg_constraint where conname = 'child_parent_id_fkey'`;
+    expect(await value(target, validated)).toBe(false);
   });
 });
 

@@ -18,18 +18,21 @@ beforeAll(async () => {
 });
 afterAll(() => pool.end());
 
-async function checksumOf(rows: string[]): Promise<string> {
+async function tableOf(rows: string[], amount = 'numeric'): Promise<string> {
   const table = `t_${Math.random().toString(36).slice(2)}`;
   await pool.query(
-    `create table ${table} (id int, a int, b int, note text, at timestamptz, flag bool, amount numeric);
+    `create table ${table} (id int, a int, b int, note text, at timestamptz, flag bool, amount ${amount});
      insert into ${table} values ${rows.join(', ')}`,
   );
-  const terms = await checksumTerms(
-    { source: pool, target: pool },
-    { sourceTable: table, targetTable: table },
-    COLUMNS,
-  );
-  const { rows: result } = await pool.query<{ checksum: string }>(checksumSql(table, terms));
+  return table;
+}
+
+const termsOf = (source: string, target: string) =>
+  checksumTerms({ source: pool, target: pool }, { sourceTable: source, targetTable: target }, COLUMNS);
+
+async function checksumOf(rows: string[], amount?: string): Promise<string> {
+  const table = await tableOf(rows, amount);
+  const { rows: result } = await pool.query<{ checksum: string }>(checksumSql(table, await termsOf(table, table)));
   return result[0]!.checksum;
 }
 
@@ -47,4 +50,23 @@ test.each([
   ['a row twice', [...BASE, BASE[0]!]],
 ])('%s changes the checksum', async (_difference, rows) => {
   expect(await checksumOf(rows)).not.toBe(await checksumOf(BASE));
+});
+
+describe('a numeric column with a declared scale', () => {
+  test('is hashed as its value when both sides declare the same precision and scale, else as its text', async () => {
+    const [fixed, same, wider] = await Promise.all([
+      tableOf(BASE, 'numeric(5,2)'),
+      tableOf(BASE, 'numeric(5,2)'),
+      tableOf(BASE, 'numeric(6,2)'),
+    ]);
+    expect((await termsOf(fixed, same))[6]).toContain('hash_numeric_extended');
+    expect((await termsOf(fixed, wider))[6]).toContain('hashtextextended');
+    expect((await termsOf(fixed, await tableOf(BASE)))[6]).toContain('hashtextextended');
+  });
+
+  test('a value off by a cent changes the checksum; a value written with fewer digits is stored alike', async () => {
+    const base = await checksumOf(BASE, 'numeric(5,2)');
+    expect(await checksumOf([BASE[0]!.replace('1.50', '1.51'), BASE[1]!, BASE[2]!], 'numeric(5,2)')).not.toBe(base);
+    expect(await checksumOf([BASE[0]!.replace('1.50', '1.5'), BASE[1]!, BASE[2]!], 'numeric(5,2)')).toBe(base);
+  });
 });
