@@ -44,8 +44,8 @@ const HASH_CALL: Record<string, HashCall> = {
  * Built-in types (of pg_catalog) whose extended hash is a function of the exact value, the same on
  * every server of a major version: two values hash alike only if they print alike. Others are hashed
  * as their text: numeric without a declared scale (1.0 and 1.00 hash alike), interval ('1 day' and
- * '24 hours'), float (-0 and 0), jsonb, arrays (dimensions are not hashed), enums (hashed by their OID, which differs between servers),
- * and types without a hash function (tsvector, json, point ...). bool, bytea and date have no hash function
+ * '24 hours'), float (-0 and 0), jsonb, arrays (dimensions are not hashed), enums (hashed by their OID,
+ * which differs between servers), and types without a hash function (tsvector, json, point ...). bool, bytea and date have no hash function
  * SQL can call: they go through hash_record_extended of the single value.
  */
 const HASHED_AS_IS = new Set([...Object.keys(HASH_CALL), 'bool', 'bytea', 'date']);
