@@ -22,18 +22,16 @@ function parsePrint(print: string): { count: number; xor: bigint } {
   return { count: Number(count), xor: xor ? BigInt(xor) : 0n };
 }
 
-const formatPrint = (count: number, xor: bigint) => `${count}:${xor}`;
+/** Two `count:xor` prints of disjoint key sets as one. */
+function addPrints(a: string, b: string): string {
+  const [x, y] = [parsePrint(a), parsePrint(b)];
+  return `${x.count + y.count}:${x.xor ^ y.xor}`;
+}
 
 /** The whole side's count and print, from its ranges. */
 export function totalOf(prints: Iterable<string>): { count: number; print: string } {
-  let count = 0;
-  let xor = 0n;
-  for (const print of prints) {
-    const range = parsePrint(print);
-    count += range.count;
-    xor ^= range.xor;
-  }
-  return { count, print: count ? String(xor) : '' };
+  const sum = parsePrint([...prints].reduce(addPrints, '0:0'));
+  return { count: sum.count, print: sum.count ? String(sum.xor) : '' };
 }
 
 export function summaryOf(lo: bigint, width: bigint, prints: Map<string, string>): KeySummary {
@@ -45,17 +43,10 @@ export function summaryOf(lo: bigint, width: bigint, prints: Map<string, string>
 
 /** `summary` with keys added (their prints by range, or under '' without ranges). */
 export function withAdded(summary: KeySummary, added: Map<string, string>): KeySummary {
-  const addedTotal = totalOf(added.values());
-  const count = summary.count + addedTotal.count;
-  const xor = BigInt(summary.print || '0') ^ BigInt(addedTotal.print || '0');
-  const total = { count, print: count ? String(xor) : '' };
+  const total = totalOf([`${summary.count}:${summary.print}`, ...added.values()]);
   if (!summary.byRange) return total;
   const prints = { ...summary.byRange.prints };
-  for (const [range, print] of added) {
-    const before = parsePrint(prints[range] ?? '0:0');
-    const plus = parsePrint(print);
-    prints[range] = formatPrint(before.count + plus.count, before.xor ^ plus.xor);
-  }
+  for (const [range, print] of added) prints[range] = addPrints(prints[range] ?? '0:0', print);
   return { ...total, byRange: { ...summary.byRange, prints } };
 }
 
