@@ -34,7 +34,8 @@ import { relationMap } from './schema-config';
 import { buildTableKeys, readSourceTableKeys, type TableKeys } from './table-keys';
 import type { CopiesInFlight } from './copies-in-flight';
 import { verifyCopy } from './verify';
-import { keyHash } from './key-merge';
+import { keyLayout } from './key-merge';
+import { summaryOf } from './key-summary';
 
 export type { CopyProgress } from './copy-progress';
 export { applyDeletes } from './deletes';
@@ -160,17 +161,19 @@ async function replaceRows(run: Run, clear: 'none' | 'truncate' | 'delete'): Pro
     signal: options.signal,
     onChunk: progress.chunks('copy'),
   });
-  // a table synced by cursor next time: the target's key summary from the verify's pass (no read of its own)
+  // a table synced by cursor next time: the target's key summary by range from the verify's pass (no read of
+  // its own), laid over the source's keys, which the verify finds the target's
   const keyed = run.incremental && run.incremental.method !== 'cdc';
+  const layout = keyed ? await keyLayout(sessions.source, pair.sourceTable, pair.primaryKey) : undefined;
   const verified = await progress.step('verify', () =>
-    verifyCopy(sessions, keyed ? { ...pair, keyHash: keyHash(pair.primaryKey) } : pair),
+    verifyCopy(sessions, layout ? { ...pair, keyPrints: layout } : pair),
   );
   await progress.step('keys', () => buildKeys(run));
   if (run.incremental)
     await recordBaseline(sessions, pair, run.incremental, {
       table: pair.targetTable,
       pendingDeletes: 0,
-      ...(verified.keyPrint !== undefined ? { keySummary: { count: verified.rows, print: verified.keyPrint } } : {}),
+      ...(layout && verified.keyPrints ? { keySummary: summaryOf(layout.lo, layout.width, verified.keyPrints) } : {}),
     });
   const changes = { inserted: copied.rows, updated: 0, deleted: 0 };
   return { ...outcome(run, 'full', verified), bytes: copied.bytes, changes, pendingDeletes: 0 };

@@ -177,6 +177,25 @@ async function bounds(side: KeySide, first: string): Promise<Bounds> {
   return rows[0]!;
 }
 
+/** RANGES ranges over the keys both bounds span (one range from 0 when there is none). */
+function layoutOver(sides: readonly Bounds[]): { lo: bigint; width: bigint } {
+  const values = sides.flatMap((side) => [side.lo, side.hi]).filter((value): value is string => value !== null);
+  const keys = values.map(BigInt);
+  const lo = keys.length ? keys.reduce((x, y) => (x < y ? x : y)) : 0n;
+  const hi = keys.length ? keys.reduce((x, y) => (x > y ? x : y)) : 0n;
+  return { lo, width: (hi - lo) / BigInt(RANGES) + 1n };
+}
+
+/**
+ * The ranges a sync would lay over `table`'s keys now, and its key hash: what a full copy's verify pass sums
+ * the target's keys by, so that the next sync finds them recorded by range (key-summary.ts).
+ */
+export async function keyLayout(db: pg.ClientBase, table: string, key: readonly string[]) {
+  const first = quoteIdent(key[0]!);
+  const { lo, width } = layoutOver([await bounds({ db, table }, first)]);
+  return { lo, width, range: rangeOf(first, lo, width), hash: keyHash(key) };
+}
+
 /** A 64-bit hash of alias `alias`'s key. */
 export function keyHash(key: readonly string[], alias = 't'): string {
   const columns = key.map((column) => `${alias}.${quoteIdent(column)}::int8`);
@@ -235,10 +254,7 @@ async function summarize(
     return { lo: BigInt(known.lo), width: BigInt(known.width), source: prints, target: recorded, targetRead: false };
   }
   const [a, b] = await Promise.all([own ?? bounds(source, first), bounds(target, first)]);
-  const values = [a.lo, a.hi, b.lo, b.hi].filter((value): value is string => value !== null).map(BigInt);
-  const lo = values.length ? values.reduce((x, y) => (x < y ? x : y)) : 0n;
-  const hi = values.length ? values.reduce((x, y) => (x > y ? x : y)) : 0n;
-  const width = (hi - lo) / BigInt(RANGES) + 1n;
+  const { lo, width } = layoutOver([a, b]);
   const of = rangeOf(first, lo, width);
   const [sourcePrints, targetPrints] = await Promise.all([
     fingerprints(source, key, of),

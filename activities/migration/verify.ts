@@ -8,8 +8,8 @@ type Db = pg.Pool | pg.PoolClient | pg.Client;
 export interface Checksum {
   rows: number;
   checksum: string;
-  /** With VerifyRequest.keyHash: the XOR of the target rows' key hashes ('' for none), for the sync's key summary. */
-  keyPrint?: string;
+  /** With VerifyRequest.keyPrints: per range, the target rows' key count and XOR of their hashes (`count:xor`). */
+  keyPrints?: Map<string, string>;
 }
 
 /**
@@ -104,22 +104,26 @@ export async function checksumTerms(
  * Calling each type's hash function directly takes half the time of hash_record_extended over a row
  * constructor, which forms and takes apart a record per row. `where` filters alias `t`.
  */
-export function checksumSql(table: string, terms: readonly string[], where?: string, keyHash?: string): string {
-  const keyPrint = keyHash ? `, coalesce(bit_xor(${keyHash})::text, '') as key_print` : '';
-  return `select count(*) as rows,
+export function checksumSql(table: string, terms: readonly string[], where?: string, keys?: KeyPrints): string {
+  const byRange = keys ? `${keys.range} as range, ` : '';
+  const keyPrint = keys ? `, count(*) || ':' || bit_xor(${keys.hash}) as key_print` : '';
+  return `select ${byRange}count(*) as rows,
                  coalesce(sum(pg_catalog.hashint8extended(${terms.length ? terms.join(' # ') : '0'}, 0)), 0)::text as checksum
                  ${keyPrint}
             from ${table} t
-           ${where ? `where ${where}` : ''}`;
+           ${where ? `where ${where}` : ''}
+           ${keys ? 'group by 1' : ''}`;
 }
 
-async function checksum(db: pg.PoolClient, sql: string): Promise<Checksum> {
-  const { rows } = await db.query<{ rows: string; checksum: string; key_print?: string }>(sql);
-  const row = rows[0]!;
+/** The rows' count and checksum, summed over the groups when the query sums up keys by range too. */
+async function checksum(db: pg.PoolClient, sql: string, keys?: KeyPrints): Promise<Checksum> {
+  const { rows } = await db.query<{ rows: string; checksum: string; range?: string; key_print?: string }>(sql);
+  const count = rows.reduce((sum, row) => sum + Number(row.rows), 0);
+  const total = rows.reduce((sum, row) => sum + BigInt(row.checksum), 0n);
   return {
-    rows: Number(row.rows),
-    checksum: row.checksum,
-    ...(row.key_print !== undefined ? { keyPrint: row.key_print } : {}),
+    rows: count,
+    checksum: String(total),
+    ...(keys ? { keyPrints: new Map(rows.map((row) => [String(row.range), row.key_print!])) } : {}),
   };
 }
 
@@ -132,8 +136,14 @@ export interface VerifyRequest {
   targetWhere?: string;
   /** Restricts the source rows compared (e.g. a cursor's changes). */
   sourceWhere?: string;
-  /** A key hash over alias `t` (key-merge.ts keyHash): the target's checksum query XORs it too, in the same pass. */
-  keyHash?: string;
+  /** The target's checksum query sums up its keys by range too, in the same pass (key-merge.ts keyLayout). */
+  keyPrints?: KeyPrints;
+}
+
+/** A key hash and a range over alias `t`. */
+export interface KeyPrints {
+  hash: string;
+  range: string;
 }
 
 /** Compares the source snapshot with the target transaction's view; both checksums run at once. */
@@ -141,7 +151,11 @@ export async function verifyCopy(sessions: Sessions, request: VerifyRequest): Pr
   const terms = await checksumTerms(sessions, request, request.columns);
   const [source, target] = await Promise.all([
     checksum(sessions.source, checksumSql(request.sourceTable, terms, request.sourceWhere)),
-    checksum(sessions.target, checksumSql(request.targetTable, terms, request.targetWhere, request.keyHash)),
+    checksum(
+      sessions.target,
+      checksumSql(request.targetTable, terms, request.targetWhere, request.keyPrints),
+      request.keyPrints,
+    ),
   ]);
   if (source.rows !== target.rows || source.checksum !== target.checksum) {
     throw new VerificationError(

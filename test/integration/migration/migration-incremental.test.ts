@@ -92,6 +92,9 @@ test('inserts, updates and deletes arrive exactly once; target-only columns are 
   expect(syncOf(result.rental!)).toMatchObject({ method: 'cursor', repaired: 0, verified: 'touched' });
   // the full copy's verify pass recorded the target's keys: a quiet table reads only the source's
   expect(syncOf(result.film!)).toMatchObject({ keysByCount: true, targetKeys: 'recorded' });
+  // and by range: a changed table compares the source's ranges with them and streams only the differing ones
+  for (const table of [result.rental!, result.payment!])
+    expect([table.table, syncOf(table).targetKeys]).toEqual([table.table, 'recorded']);
   await expectSameData();
   const city = await one<{ kept: number; name: string }>(
     fx.target,
