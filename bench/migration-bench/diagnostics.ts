@@ -1,5 +1,7 @@
 // Where the migration's time goes beyond moving rows: the verify checksums, timed on their own.
 import pg from 'pg';
+import { primaryKey } from '../../activities/migration/catalog';
+import { keyLayout } from '../../activities/migration/key-merge';
 import { checksumSql, checksumTerms } from '../../activities/migration/verify';
 import type { Env } from '../../common/env';
 import type { TableSpec } from '../../workflows/migration/types';
@@ -13,6 +15,18 @@ async function columnNames(pool: pg.Pool, table: TableSpec): Promise<string[]> {
     [table.schema_in, table.name],
   );
   return rows.map((row) => row.name);
+}
+
+/** A table the next sync reads by cursor: the copy's target checksum sums up its keys by range too. */
+async function keyPrints(source: pg.Pool, table: TableSpec, sourceTable: string) {
+  if (!table.sync || table.sync.cdc) return undefined;
+  const key = await primaryKey(source, table.schema_in, table.name);
+  const client = await source.connect();
+  try {
+    return await keyLayout(client, sourceTable, key);
+  } finally {
+    client.release();
+  }
 }
 
 /** Seconds per table of the verify step as the copy runs it: the source and the target checksum at once. */
@@ -31,10 +45,11 @@ export async function checksumSeconds(
         targetTable: qualified(table.schema_out, table.name),
       };
       const terms = await checksumTerms({ source, target }, names, await columnNames(source, table));
+      const keys = await keyPrints(source, table, names.sourceTable);
       const timing = await timed(() =>
         Promise.all([
           source.query(checksumSql(names.sourceTable, terms)),
-          target.query(checksumSql(names.targetTable, terms)),
+          target.query(checksumSql(names.targetTable, terms, undefined, keys)),
         ]),
       );
       seconds.set(table.name, timing.seconds);
