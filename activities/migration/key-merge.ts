@@ -204,11 +204,15 @@ export function keyHash(key: readonly string[], alias = 't'): string {
     : `hash_record_extended(row(${columns.join(', ')}), 0)`;
 }
 
-/** The planner expects a group per key (it cannot know the ranges are few): more memory spares a spill to disk. */
-const AGGREGATE_WORK_MEM = '64MB';
+/**
+ * For a query grouped by key range, in a transaction. With statistics the planner expects a group per key (it
+ * cannot know the ranges are few) and, in the default 4 MB, sorts every row instead of hashing (10M rentals on one
+ * core: 6.6 s against 2.9 s).
+ */
+export const roomForRanges = (db: pg.ClientBase) => db.query(`set local work_mem = '64MB'`);
 
 async function fingerprints(side: KeySide, key: readonly string[], of: string, only?: string) {
-  await side.db.query(`set local work_mem = '${AGGREGATE_WORK_MEM}'`);
+  await roomForRanges(side.db);
   const { rows } = await side.db.query<{ range: string; print: string }>(
     `select ${of} as range, count(*) || ':' || bit_xor(${keyHash(key)}) as print
        from ${side.table} t ${whereAll(side.where, only)} group by 1`,

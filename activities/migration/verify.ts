@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { VerificationError } from '../../workflows/migration/errors';
 import { perColumnType, quoteIdent } from './catalog';
 import type { Sessions } from './copy-session';
+import { roomForRanges } from './key-merge';
 
 type Db = pg.Pool | pg.PoolClient | pg.Client;
 
@@ -117,6 +118,7 @@ export function checksumSql(table: string, terms: readonly string[], where?: str
 
 /** The rows' count and checksum, summed over the groups when the query sums up keys by range too. */
 async function checksum(db: pg.PoolClient, sql: string, keys?: KeyPrints): Promise<Checksum> {
+  if (keys) await roomForRanges(db);
   const { rows } = await db.query<{ rows: string; checksum: string; range?: string; key_print?: string }>(sql);
   const count = rows.reduce((sum, row) => sum + Number(row.rows), 0);
   const total = rows.reduce((sum, row) => sum + BigInt(row.checksum), 0n);
