@@ -9,6 +9,7 @@ import { createLogger } from './common/logger';
 import { openResources, type Resources } from './common/resources';
 import { installRuntime } from './common/runtime';
 import { ensureSearchAttributes } from './common/register-search-attributes';
+import { allowHeapGrowth } from './common/heap-growth';
 
 export interface WorkerOptions {
   env: Env;
@@ -89,6 +90,7 @@ export async function createWorker(
 }
 
 async function main(): Promise<void> {
+  allowHeapGrowth();
   const env = loadEnv();
   const logger = createLogger(env.LOG_LEVEL, { component: 'worker' });
   installRuntime(logger, 'INFO', { metricsBindAddress: env.METRICS_BIND_ADDRESS });
