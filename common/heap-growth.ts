@@ -7,7 +7,7 @@ import v8 from 'node:v8';
  * of its CPU); with 2x, 11 times and 3.1 s at the same peak RSS (bench:migration, README). Node leaves flags set
  * after start to V8; this one is read at each collection (set so, the same copy made 13 full collections).
  */
-export const HEAP_GROWING_PERCENT = 100;
+const HEAP_GROWING_PERCENT = 100;
 
 export function allowHeapGrowth(): void {
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
